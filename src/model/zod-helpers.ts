@@ -1,0 +1,200 @@
+/**
+ * Building blocks shared by the CryoSPARC document schemas: lenient dates,
+ * the `false`-for-missing quirks of old databases, uid strings, and issue
+ * formatting.
+ */
+import { z } from 'zod';
+import {
+  describeUid,
+  JOB_UID_PATTERN,
+  PROJECT_UID_PATTERN,
+  WORKSPACE_UID_PATTERN,
+  type UidPrefix,
+} from './uid.js';
+
+/** Default of `created_at`/`updated_at` and other required dates: 1970-01-01 UTC. */
+export const EPOCH_ISO = '1970-01-01T00:00:00.000Z';
+/** Default of `last_accessed.accessed_at` upstream: year 1, UTC. */
+export const YEAR_ONE_ISO = '0001-01-01T00:00:00.000Z';
+/** Default `_id`: 24 zeros. */
+export const ZERO_OBJECT_ID = '000000000000000000000000';
+
+/** What a date may look like on the way in. Output is always an ISO-8601 UTC string. */
+export type DateInput = string | number | Date | { $date: string | number | { $numberLong: string } };
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validDate(date: Date): Date | undefined {
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function dateFromIsoString(text: string): Date | undefined {
+  const match = ISO_PATTERN.exec(text.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour, , , zone] = match;
+  // `new Date` rolls 2024-02-30 over to March; reject impossible days instead.
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (calendar.getUTCDate() !== Number(day) || calendar.getUTCMonth() !== Number(month) - 1) return undefined;
+  let normalised = text.trim().replace(' ', 'T');
+  // CryoSPARC (Python, MongoDB) writes naive datetimes in UTC; JS would read them as local time.
+  if (hour !== undefined && zone === undefined) normalised += 'Z';
+  return validDate(new Date(normalised));
+}
+
+function dateFromMillis(ms: number): Date | undefined {
+  return Number.isFinite(ms) ? validDate(new Date(ms)) : undefined;
+}
+
+/**
+ * Reads an ISO string, epoch milliseconds, a Date, or MongoDB extended JSON
+ * (`{"$date": "<ISO>"}`, `{"$date": <ms>}`, `{"$date": {"$numberLong": "<ms>"}}`).
+ * Returns undefined when the value is not a valid date.
+ */
+export function parseDateInput(value: unknown): Date | undefined {
+  if (value instanceof Date) return validDate(value);
+  if (typeof value === 'number') return dateFromMillis(value);
+  if (typeof value === 'string') return dateFromIsoString(value);
+  if (isRecord(value) && '$date' in value) {
+    const inner = value.$date;
+    if (typeof inner === 'string') return dateFromIsoString(inner);
+    if (typeof inner === 'number') return dateFromMillis(inner);
+    if (isRecord(inner) && typeof inner.$numberLong === 'string' && /^-?\d+$/.test(inner.$numberLong)) {
+      return dateFromMillis(Number(inner.$numberLong));
+    }
+  }
+  return undefined;
+}
+
+function describeInput(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'object';
+  return typeof value === 'number' ? String(value) : typeof value;
+}
+
+/** A required date; output is `Date#toISOString()`. */
+export const dateTimeSchema = z
+  .custom<DateInput>((value) => parseDateInput(value) !== undefined, {
+    error: (issue) =>
+      `expected an ISO-8601 date, {"$date": …} or epoch milliseconds, received ${describeInput(issue.input)}`,
+  })
+  .transform((value) => (parseDateInput(value) as Date).toISOString());
+
+/** Old databases write `false` (and sometimes `null`) where a value is simply missing. */
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || value === false;
+}
+
+/**
+ * A field with a default: missing, `null` or `false` becomes `fallback()`, which
+ * is then parsed by `schema` (so object defaults get their own inner defaults).
+ * Not for booleans, where `false` is a value: use {@link boolWithDefault}.
+ */
+export function withDefault<T extends z.ZodType>(schema: T, fallback: () => unknown) {
+  return z.preprocess((value) => (isMissing(value) ? fallback() : value), schema);
+}
+
+/** A nullable field: missing or `false` becomes `null`. */
+export function nullable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === undefined || value === false ? null : value), schema.nullable());
+}
+
+/** A boolean with a default; `null` also means "use the default". */
+export function boolWithDefault(fallback: boolean) {
+  return z.preprocess((value) => (value === undefined || value === null ? fallback : value), z.boolean());
+}
+
+function unwrapMongoNumber(value: unknown): unknown {
+  if (!isRecord(value)) return value;
+  for (const key of ['$numberLong', '$numberInt', '$numberDouble'] as const) {
+    const inner = value[key];
+    if (typeof inner === 'string' && inner.trim() !== '') return Number(inner);
+  }
+  return value;
+}
+
+/** An integer; MongoDB extended JSON `{"$numberLong": "…"}` is unwrapped. */
+export const intSchema = z.preprocess(unwrapMongoNumber, z.number().int());
+/** A number; MongoDB extended JSON number wrappers are unwrapped. */
+export const numberSchema = z.preprocess(unwrapMongoNumber, z.number());
+
+/** A list; missing, `null` or `false` becomes `[]`. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return withDefault(z.array(item), () => []);
+}
+
+/** A string-keyed map; missing, `null` or `false` becomes `{}`. */
+export function mapOf<T extends z.ZodType>(value: T) {
+  return withDefault(z.record(z.string(), value), () => ({}));
+}
+
+/** A required date, or `fallback` (an ISO string) when missing. */
+export function dateWithDefault(fallback: string) {
+  return withDefault(dateTimeSchema, () => fallback);
+}
+
+/** A nullable date; missing or `false` becomes null. */
+export const nullableDateSchema = nullable(dateTimeSchema);
+
+/** A MongoDB ObjectId string; `{"$oid": "…"}` is unwrapped. Defaults to 24 zeros. */
+export const objectIdSchema = withDefault(
+  z.preprocess((value) => (isRecord(value) && typeof value.$oid === 'string' ? value.$oid : value), z.string()),
+  () => ZERO_OBJECT_ID,
+);
+
+const UID_PATTERNS: Readonly<Record<Exclude<UidPrefix, 'S'>, RegExp>> = {
+  J: JOB_UID_PATTERN,
+  P: PROJECT_UID_PATTERN,
+  W: WORKSPACE_UID_PATTERN,
+};
+
+/** A uid string of one kind, with a message naming the expected format. */
+export function uidSchema(prefix: Exclude<UidPrefix, 'S'>) {
+  return z.string().regex(UID_PATTERNS[prefix], {
+    error: (issue) => `expected a ${describeUid(prefix)}, received ${describeInput(issue.input)}`,
+  });
+}
+
+/** The number in an already validated uid (`J42` -> 42). */
+export function uidNumber(uid: string): number {
+  return Number(uid.slice(1));
+}
+
+/**
+ * `T` without the `[k: string]: unknown` index signature that loose objects
+ * add. Unknown fields are still there at runtime; the exported types name only
+ * the reference fields (so typos fail to compile and Pothos can `expose` keys).
+ */
+export type KnownFields<T> = {
+  [K in keyof T as string extends K ? never : number extends K ? never : symbol extends K ? never : K]: T[K];
+};
+
+/** A value with zod issues, e.g. a `ZodError` or a failed safe-parse's `error`. */
+export interface HasIssues {
+  readonly issues: readonly z.core.$ZodIssue[];
+}
+
+function formatIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Report the branch that came closest instead of a bare "Invalid input".
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+    if (closest.length > 0) return closest.flatMap((inner) => formatIssue(inner, path));
+  }
+  const where = path.length > 0 ? path.map(String).join('.') : '(root)';
+  return [`${where}: ${issue.message.replace(/^Invalid input: /, '')}`];
+}
+
+/**
+ * One line per issue: the path joined with dots, then the message, e.g.
+ * `spec.inputs.particles.connections.0.job_uid: expected string, received number`.
+ */
+export function formatZodIssues(error: HasIssues): string[] {
+  return error.issues.flatMap((issue) => formatIssue(issue, []));
+}

@@ -1,0 +1,43 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance, maskError as defaultMaskError } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { toGraphQLError } from '../schema/errors.js';
+import { type Context, createContext } from '../schema/context.js';
+import { schema } from '../schema/index.js';
+import type { JobStore } from '../store/job-store.js';
+import { loadGraphiqlTabs } from './graphiql-examples.js';
+
+export interface YogaDeps {
+  store: JobStore;
+  logger: Logger;
+  /** Serve GraphiQL on GET /graphql. @default true */
+  graphiql?: boolean;
+}
+
+export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+/** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
+export function createYogaServer({ store, logger, graphiql = true }: YogaDeps): JobgraphYoga {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => createContext({ store }),
+    logging: {
+      debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
+      info: (...args) => logger.info(args.length === 1 ? args[0] : args),
+      warn: (...args) => logger.warn(args.length === 1 ? args[0] : args),
+      error: (...args) => logger.error(args.length === 1 ? args[0] : args),
+    },
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const coded = toGraphQLError(error);
+        if (coded) return coded;
+        logger.error({ err: error }, 'unexpected error while executing an operation');
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+    graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
+    renderGraphiQL,
+    landingPage: false,
+  });
+}

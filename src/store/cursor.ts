@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { BadCursorError } from '../model/errors.js';
+
+/**
+ * Cursors are opaque to clients: base64url of `{s, k}` where `s` names the sort
+ * the cursor was made for and `k` holds the sort-key values of the row. A
+ * cursor made for one ordering is rejected under another rather than silently
+ * paging wrong.
+ */
+const cursorSchema = z.object({
+  s: z.string(),
+  k: z.array(z.union([z.string(), z.number()])).min(1),
+});
+
+export type CursorKey = (string | number)[];
+
+export function encodeCursor(sortId: string, key: CursorKey): string {
+  return Buffer.from(JSON.stringify({ s: sortId, k: key })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sortId: string, arity: number): CursorKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadCursorError(`Cursor "${truncate(cursor)}" is not a cursor this server issued.`);
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.k.length !== arity) {
+    throw new BadCursorError(`Cursor "${truncate(cursor)}" is not a cursor this server issued.`);
+  }
+  if (result.data.s !== sortId) {
+    throw new BadCursorError('Cursor was issued for a different ordering; request the first page again with this orderBy.');
+  }
+  return result.data.k;
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -1,0 +1,108 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Job } from '../model/job.js';
+import type { JobStatus } from '../model/job-status.js';
+import type { Project, Workspace } from '../model/project.js';
+
+/**
+ * Table interfaces live here and nowhere else. Timestamps are ISO-8601 UTC
+ * strings in both dialects (fixed width, so they sort as text); documents are
+ * TEXT in SQLite and JSONB in PostgreSQL, which is why `doc` reads back as
+ * either a string or an object.
+ */
+export interface Database {
+  projects: ProjectTable;
+  workspaces: WorkspaceTable;
+  jobs: JobTable;
+  job_workspaces: JobWorkspaceTable;
+  job_tags: JobTagTable;
+  job_edges: JobEdgeTable;
+  job_events: JobEventTable;
+}
+
+export interface ProjectTable {
+  uid: string;
+  uid_num: number;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  deleted: number;
+  doc: unknown;
+}
+
+export interface WorkspaceTable {
+  project_uid: string;
+  uid: string;
+  uid_num: number;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  deleted: number;
+  doc: unknown;
+}
+
+export interface JobTable {
+  project_uid: string;
+  uid: string;
+  uid_num: number;
+  project_uid_num: number;
+  status: JobStatus;
+  type: string;
+  category: string | null;
+  title: string;
+  priority: number;
+  has_error: number;
+  deleted: number;
+  created_at: string;
+  updated_at: string;
+  doc: unknown;
+}
+
+export interface JobWorkspaceTable {
+  project_uid: string;
+  job_uid: string;
+  workspace_uid: string;
+}
+
+export interface JobTagTable {
+  project_uid: string;
+  job_uid: string;
+  tag: string;
+}
+
+export interface JobEdgeTable {
+  project_uid: string;
+  parent_uid: string;
+  child_uid: string;
+}
+
+export interface JobEventTable {
+  seq: Generated<number>;
+  project_uid: string;
+  job_uid: string;
+  previous_status: JobStatus | null;
+  status: JobStatus;
+  at: string;
+}
+
+export type JobRow = Selectable<JobTable>;
+export type NewJobRow = Insertable<JobTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type JobEventRow = Selectable<JobEventTable>;
+
+function parseDoc<T>(doc: unknown): T {
+  return (typeof doc === 'string' ? JSON.parse(doc) : doc) as T;
+}
+
+/** The stored document is the normalised CryoSPARC job; columns only index it. */
+export function rowToJob(row: Pick<JobRow, 'doc'>): Job {
+  return parseDoc<Job>(row.doc);
+}
+
+export function rowToProject(row: Pick<ProjectRow, 'doc'>): Project {
+  return parseDoc<Project>(row.doc);
+}
+
+export function rowToWorkspace(row: Pick<WorkspaceRow, 'doc'>): Workspace {
+  return parseDoc<Workspace>(row.doc);
+}

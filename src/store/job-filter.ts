@@ -1,0 +1,133 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { JOB_STATUSES } from '../model/job-status.js';
+import type { Database } from './database.js';
+import type { JobFilter, JobOrder, JobOrderField } from './job-store.js';
+
+type JobsEb = ExpressionBuilder<Database, 'jobs'>;
+
+/** The WHERE clause of a job filter, over the unaliased `jobs` table. */
+export function jobFilterExpression(eb: JobsEb, filter: JobFilter | null | undefined): Expression<SqlBool> {
+  const f = filter ?? {};
+  const and: Expression<SqlBool>[] = [];
+  if (!f.includeDeleted) and.push(eb('jobs.deleted', '=', 0));
+  if (f.projectUid != null) and.push(eb('jobs.project_uid', '=', f.projectUid));
+  if (f.uids) and.push(f.uids.length ? eb('jobs.uid', 'in', [...f.uids]) : eb.lit(false));
+  if (f.status) and.push(f.status.length ? eb('jobs.status', 'in', [...f.status]) : eb.lit(false));
+  if (f.type) and.push(f.type.length ? eb('jobs.type', 'in', [...f.type]) : eb.lit(false));
+  if (f.category) and.push(f.category.length ? eb('jobs.category', 'in', [...f.category]) : eb.lit(false));
+  if (f.titleContains != null && f.titleContains !== '') {
+    and.push(sql<SqlBool>`lower(${eb.ref('jobs.title')}) like ${`%${escapeLike(f.titleContains.toLowerCase())}%`} escape '\\'`);
+  }
+  if (f.createdAfter != null) and.push(eb('jobs.created_at', '>', f.createdAfter));
+  if (f.createdBefore != null) and.push(eb('jobs.created_at', '<', f.createdBefore));
+  if (f.updatedAfter != null) and.push(eb('jobs.updated_at', '>', f.updatedAfter));
+  if (f.updatedBefore != null) and.push(eb('jobs.updated_at', '<', f.updatedBefore));
+  if (f.hasError != null) and.push(eb('jobs.has_error', '=', f.hasError ? 1 : 0));
+  if (f.workspaceUid != null) {
+    const workspaceUid = f.workspaceUid;
+    and.push(
+      eb.exists(
+        eb
+          .selectFrom('job_workspaces as jw')
+          .select(eb.lit(1).as('one'))
+          .whereRef('jw.project_uid', '=', 'jobs.project_uid')
+          .whereRef('jw.job_uid', '=', 'jobs.uid')
+          .where('jw.workspace_uid', '=', workspaceUid),
+      ),
+    );
+  }
+  if (f.tags) {
+    const tags = [...f.tags];
+    and.push(
+      tags.length
+        ? eb.exists(
+            eb
+              .selectFrom('job_tags as jt')
+              .select(eb.lit(1).as('one'))
+              .whereRef('jt.project_uid', '=', 'jobs.project_uid')
+              .whereRef('jt.job_uid', '=', 'jobs.uid')
+              .where('jt.tag', 'in', tags),
+          )
+        : eb.lit(false),
+    );
+  }
+  return eb.and(and);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Lifecycle order, so sorting by status reads building → failed rather than alphabetically. */
+const statusRankSql = sql.raw(
+  `(case jobs.status ${JOB_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${JOB_STATUSES.length} end)`,
+);
+
+export function statusRank(status: string): number {
+  const index = (JOB_STATUSES as readonly string[]).indexOf(status);
+  return index === -1 ? JOB_STATUSES.length : index;
+}
+
+/** A sort key: SQL expression plus how to read the same value off a row for a cursor. */
+export interface SortKey {
+  expression: Expression<unknown>;
+  direction: 'asc' | 'desc';
+  valueOf(row: SortableRow): string | number;
+}
+
+export interface SortableRow {
+  created_at: string;
+  updated_at: string;
+  priority: number;
+  status: string;
+  title: string;
+  type: string;
+  project_uid_num: number;
+  uid_num: number;
+}
+
+function sortKeyOf(eb: JobsEb, field: JobOrderField, direction: 'asc' | 'desc'): SortKey[] {
+  switch (field) {
+    case 'CREATED_AT':
+      return [{ expression: eb.ref('jobs.created_at'), direction, valueOf: (r) => r.created_at }];
+    case 'UPDATED_AT':
+      return [{ expression: eb.ref('jobs.updated_at'), direction, valueOf: (r) => r.updated_at }];
+    case 'PRIORITY':
+      return [{ expression: eb.ref('jobs.priority'), direction, valueOf: (r) => r.priority }];
+    case 'STATUS':
+      return [{ expression: statusRankSql, direction, valueOf: (r) => statusRank(r.status) }];
+    case 'TITLE':
+      return [{ expression: eb.ref('jobs.title'), direction, valueOf: (r) => r.title }];
+    case 'TYPE':
+      return [{ expression: eb.ref('jobs.type'), direction, valueOf: (r) => r.type }];
+    case 'UID':
+      return [
+        { expression: eb.ref('jobs.project_uid_num'), direction, valueOf: (r) => r.project_uid_num },
+        { expression: eb.ref('jobs.uid_num'), direction, valueOf: (r) => r.uid_num },
+      ];
+  }
+}
+
+export const DEFAULT_JOB_ORDER: readonly JobOrder[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+/**
+ * The full sort for an ordering: the requested keys, then (project, uid number)
+ * as a unique tie-breaker so keyset pagination never skips or repeats a row.
+ */
+export function jobSortKeys(eb: JobsEb, orderBy: readonly JobOrder[] | null | undefined): { id: string; keys: SortKey[] } {
+  const order = orderBy?.length ? orderBy : DEFAULT_JOB_ORDER;
+  const keys = order.flatMap((o) => sortKeyOf(eb, o.field, o.direction === 'DESC' ? 'desc' : 'asc'));
+  if (!order.some((o) => o.field === 'UID')) keys.push(...sortKeyOf(eb, 'UID', 'asc'));
+  const id = order.map((o) => `${o.field}:${o.direction}`).join(',');
+  return { id, keys };
+}
+
+/** Rows strictly after `values` in the order given by `keys` (each key's direction honoured). */
+export function keysetAfter(eb: JobsEb, keys: readonly SortKey[], values: readonly (string | number)[]): Expression<SqlBool> {
+  const ors: Expression<SqlBool>[] = keys.map((key, i) => {
+    const ands: Expression<SqlBool>[] = keys.slice(0, i).map((k, j) => eb(k.expression as never, '=', values[j] as never));
+    ands.push(eb(key.expression as never, key.direction === 'asc' ? '>' : '<', values[i] as never));
+    return eb.and(ands);
+  });
+  return eb.or(ors);
+}

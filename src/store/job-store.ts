@@ -1,0 +1,186 @@
+import type { Job } from '../model/job.js';
+import type { JobStatus } from '../model/job-status.js';
+import type { Project, Workspace } from '../model/project.js';
+
+/** Identity of a job: uids are unique only inside a project. */
+export interface JobKey {
+  projectUid: string;
+  uid: string;
+}
+
+export interface WorkspaceKey {
+  projectUid: string;
+  uid: string;
+}
+
+/** Narrows a job listing. Every given condition must hold; list-valued ones match any of their values. */
+export interface JobFilter {
+  projectUid?: string | null;
+  workspaceUid?: string | null;
+  uids?: readonly string[] | null;
+  status?: readonly JobStatus[] | null;
+  type?: readonly string[] | null;
+  category?: readonly string[] | null;
+  /** Jobs carrying at least one of these tags. */
+  tags?: readonly string[] | null;
+  /** Case-insensitive substring of the title. */
+  titleContains?: string | null;
+  createdAfter?: string | null;
+  createdBefore?: string | null;
+  updatedAfter?: string | null;
+  updatedBefore?: string | null;
+  /** The job's event log has an error, or it recorded run errors. */
+  hasError?: boolean | null;
+  /** Soft-deleted jobs are hidden unless this is true. */
+  includeDeleted?: boolean | null;
+}
+
+export const JOB_ORDER_FIELDS = ['CREATED_AT', 'UPDATED_AT', 'UID', 'PRIORITY', 'STATUS', 'TITLE', 'TYPE'] as const;
+export type JobOrderField = (typeof JOB_ORDER_FIELDS)[number];
+export type OrderDirection = 'ASC' | 'DESC';
+
+export interface JobOrder {
+  field: JobOrderField;
+  direction: OrderDirection;
+}
+
+/** Relay-style page request; `first`/`after` page forward, `last`/`before` backward. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface PageEdge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Page<T> {
+  edges: PageEdge<T>[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+export type LineageWalk = 'ancestors' | 'descendants';
+
+export interface LineageEdgeItem {
+  cursor: string;
+  node: Job;
+  /** Shortest distance from the root: 1 = direct parent or child. */
+  depth: number;
+}
+
+export interface LineagePage {
+  edges: LineageEdgeItem[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Matching jobs within the depth bound, ignoring paging. */
+  totalCount: number;
+}
+
+export type SubgraphDirection = 'ANCESTORS' | 'DESCENDANTS' | 'BOTH';
+
+export interface SubgraphNode {
+  job: Job;
+  /** 0 for the root, otherwise the shortest distance from it. */
+  depth: number;
+  relation: 'ROOT' | 'ANCESTOR' | 'DESCENDANT';
+}
+
+export interface Subgraph {
+  root: Job;
+  nodes: SubgraphNode[];
+  edges: { parentUid: string; childUid: string }[];
+  /** True when the node limit cut the walk short. */
+  truncated: boolean;
+}
+
+/** One row of the status event log. `seq` is the log's monotonic order. */
+export interface StoredStatusEvent {
+  seq: number;
+  projectUid: string;
+  jobUid: string;
+  previousStatus: JobStatus | null;
+  status: JobStatus;
+  at: string;
+}
+
+export interface EventQuery {
+  afterSeq: number;
+  limit: number;
+  projectUid?: string | null;
+  jobUids?: readonly string[] | null;
+  statuses?: readonly JobStatus[] | null;
+}
+
+export interface WriteJobsOptions {
+  /** Append status events for created and changed jobs. @default true */
+  recordEvents?: boolean;
+}
+
+export interface WriteJobsResult {
+  created: number;
+  updated: number;
+  events: StoredStatusEvent[];
+}
+
+/**
+ * The storage contract. Every implementation keeps these promises:
+ * - reads never return soft-deleted jobs unless a filter says `includeDeleted`
+ *   (lookups by key do return them: a client holding a key may see it is deleted);
+ * - batched lookups return results aligned with their keys;
+ * - every write is one transaction: a job, its edges, workspaces, tags and its
+ *   status event are stored together or not at all;
+ * - lineage is computed by one recursive query bounded by depth and node count.
+ */
+export interface JobStore {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Jobs by key, aligned with `keys` (undefined where missing). */
+  findJobs(keys: readonly JobKey[]): Promise<(Job | undefined)[]>;
+  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs }): Promise<Page<Job>>;
+  countJobs(filter?: JobFilter | null): Promise<number>;
+  /** Non-deleted parents of each job, aligned with `keys`, ordered by uid number. */
+  findParents(keys: readonly JobKey[]): Promise<Job[][]>;
+  /** Non-deleted children of each job, aligned with `keys`, ordered by uid number. */
+  findChildren(keys: readonly JobKey[]): Promise<Job[][]>;
+  countJobsByStatus(projectUids: readonly string[]): Promise<Map<string, Map<JobStatus, number>>>;
+
+  /** Ancestors or descendants of `root`, ordered by (depth, uid number), paged forward. */
+  listLineage(args: {
+    root: JobKey;
+    walk: LineageWalk;
+    maxDepth?: number | null;
+    filter?: JobFilter | null;
+    page: { first: number; after?: string | null };
+  }): Promise<LineagePage>;
+  /** The sub-graph around `root`, or undefined when the root does not exist. */
+  findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number }): Promise<Subgraph | undefined>;
+  /** Uids of all descendants (or ancestors) of `root`, unbounded; used to follow a lineage live. */
+  findLineageUids(root: JobKey, walk: LineageWalk): Promise<Set<string>>;
+
+  findProjects(uids: readonly string[]): Promise<(Project | undefined)[]>;
+  listProjects(page: PageArgs): Promise<Page<Project>>;
+  countProjects(): Promise<number>;
+  findWorkspaces(keys: readonly WorkspaceKey[]): Promise<(Workspace | undefined)[]>;
+  listWorkspaces(projectUids: readonly string[]): Promise<Workspace[][]>;
+
+  writeProjects(projects: readonly Project[]): Promise<void>;
+  writeWorkspaces(workspaces: readonly Workspace[]): Promise<void>;
+  /** Upserts jobs with their edges, workspaces and tags, appending status events, in one transaction. */
+  writeJobs(jobs: readonly Job[], options?: WriteJobsOptions): Promise<WriteJobsResult>;
+  /**
+   * Reads a job, applies `change` and writes the result in one transaction.
+   * `change` may throw to abort without writing. Returns undefined for an unknown job.
+   */
+  updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined>;
+
+  /** Events after `afterSeq`, in log order. */
+  readEvents(query: EventQuery): Promise<StoredStatusEvent[]>;
+  /** The highest sequence number in the log (0 when empty). */
+  lastEventSeq(): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,482 @@
+import { type Kysely, type Transaction, expressionBuilder, sql } from 'kysely';
+import { BadInputError, PageSizeError } from '../model/errors.js';
+import type { Job } from '../model/job.js';
+import type { JobStatus } from '../model/job-status.js';
+import type { Project, Workspace } from '../model/project.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { type Database, type JobEventRow, rowToJob, rowToProject, rowToWorkspace } from './database.js';
+import { jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
+import {
+  chunk,
+  groupByProject,
+  jobEdgeRows,
+  jobTagRows,
+  jobToRow,
+  jobWorkspaceRows,
+  keyOf,
+  projectToRow,
+  workspaceToRow,
+} from './job-rows.js';
+import type {
+  EventQuery,
+  JobFilter,
+  JobKey,
+  JobOrder,
+  JobStore,
+  LineagePage,
+  LineageWalk,
+  Page,
+  PageArgs,
+  StoredStatusEvent,
+  Subgraph,
+  SubgraphDirection,
+  WorkspaceKey,
+  WriteJobsOptions,
+  WriteJobsResult,
+} from './job-store.js';
+import { boundedDepth, lineagePageQuery, lineageUidsQuery, subgraphQuery } from './lineage.js';
+
+/** Largest page a client may ask for. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+// 14 columns × 500 rows stays under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const INSERT_CHUNK = 500;
+const LOOKUP_CHUNK = 900;
+
+const named = (name: string) => sql.raw(`/* ${name} */`);
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Resolves first/last/after/before into one direction and a size; rejects what cannot be served. */
+export function resolvePage(page: PageArgs): { size: number; backward: boolean; cursor: string | null } {
+  const { first, last, after, before } = page;
+  if (first != null && last != null) throw new BadInputError('Pass either `first` or `last`, not both.');
+  if (first != null && before != null) throw new BadInputError('`before` pages backward: combine it with `last`, not `first`.');
+  if (last != null && after != null) throw new BadInputError('`after` pages forward: combine it with `first`, not `last`.');
+  const size = first ?? last ?? DEFAULT_PAGE_SIZE;
+  const name = last != null ? 'last' : 'first';
+  if (!Number.isInteger(size) || size < 0) throw new BadInputError(`\`${name}\` must be a non-negative integer, got ${size}.`);
+  if (size > MAX_PAGE_SIZE) throw new PageSizeError(`\`${name}\` is ${size}; the largest page is ${MAX_PAGE_SIZE}.`);
+  const backward = last != null || before != null;
+  return { size, backward, cursor: (backward ? before : after) ?? null };
+}
+
+export class KyselyJobStore implements JobStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  async findJobs(keys: readonly JobKey[]): Promise<(Job | undefined)[]> {
+    const found = new Map<string, Job>();
+    for (const [projectUid, uids] of groupByProject(keys)) {
+      for (const part of chunk([...new Set(uids)], LOOKUP_CHUNK)) {
+        const rows = await this.db
+          .selectFrom('jobs')
+          .select(['project_uid', 'uid', 'doc'])
+          .where('project_uid', '=', projectUid)
+          .where('uid', 'in', part)
+          .modifyEnd(named('findJobs'))
+          .execute();
+        for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToJob(row));
+      }
+    }
+    return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
+  }
+
+  async listJobs({ filter, orderBy, page }: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs }): Promise<Page<Job>> {
+    const { size, backward, cursor } = resolvePage(page);
+    const eb = expressionBuilder<Database, 'jobs'>();
+    const sort = jobSortKeys(eb, orderBy);
+    const keys = backward ? sort.keys.map((k) => ({ ...k, direction: k.direction === 'asc' ? ('desc' as const) : ('asc' as const) })) : sort.keys;
+    const after = cursor == null ? null : decodeCursor(cursor, sort.id, sort.keys.length);
+    let query = this.db
+      .selectFrom('jobs')
+      .select(['created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num', 'doc'])
+      .where((w) => jobFilterExpression(w, filter));
+    if (after) query = query.where((w) => keysetAfter(w, keys, after));
+    for (const key of keys) query = query.orderBy(key.expression as never, key.direction);
+    const rows = await query.limit(size + 1).modifyEnd(named('listJobs')).execute();
+    const more = rows.length > size;
+    const pageRows = rows.slice(0, size);
+    if (backward) pageRows.reverse();
+    return {
+      edges: pageRows.map((row) => ({ cursor: encodeCursor(sort.id, sort.keys.map((k) => k.valueOf(row))), node: rowToJob(row) })),
+      hasNextPage: backward ? cursor != null : more,
+      hasPreviousPage: backward ? more : cursor != null,
+    };
+  }
+
+  async countJobs(filter?: JobFilter | null): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where((w) => jobFilterExpression(w, filter))
+      .modifyEnd(named('countJobs'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  findParents(keys: readonly JobKey[]): Promise<Job[][]> {
+    return this.findNeighbours(keys, 'parents');
+  }
+
+  findChildren(keys: readonly JobKey[]): Promise<Job[][]> {
+    return this.findNeighbours(keys, 'children');
+  }
+
+  /** One statement per batch: edges joined to the neighbour rows, for every key at once. */
+  private async findNeighbours(keys: readonly JobKey[], side: 'parents' | 'children'): Promise<Job[][]> {
+    const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
+    const byKey = new Map<string, Job[]>();
+    const groups = [...groupByProject(keys)];
+    if (groups.length > 0) {
+      const rows = await this.db
+        .selectFrom('job_edges as e')
+        .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
+        .select(['e.project_uid as project_uid', `e.${self} as self_uid`, 'j.doc as doc'])
+        .where('j.deleted', '=', 0)
+        .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
+        .orderBy('j.uid_num')
+        .modifyEnd(named(side === 'parents' ? 'findParents' : 'findChildren'))
+        .execute();
+      for (const row of rows) {
+        const key = keyOf(row.project_uid, row.self_uid);
+        const list = byKey.get(key);
+        if (list) list.push(rowToJob(row));
+        else byKey.set(key, [rowToJob(row)]);
+      }
+    }
+    return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
+  }
+
+  async countJobsByStatus(projectUids: readonly string[]): Promise<Map<string, Map<JobStatus, number>>> {
+    const result = new Map<string, Map<JobStatus, number>>(projectUids.map((p) => [p, new Map()]));
+    if (projectUids.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['project_uid', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('project_uid', 'in', [...projectUids])
+      .where('deleted', '=', 0)
+      .groupBy(['project_uid', 'status'])
+      .modifyEnd(named('countJobsByStatus'))
+      .execute();
+    for (const row of rows) result.get(row.project_uid)?.set(row.status, Number(row.n));
+    return result;
+  }
+
+  async listLineage(args: {
+    root: JobKey;
+    walk: LineageWalk;
+    maxDepth?: number | null;
+    filter?: JobFilter | null;
+    page: { first: number; after?: string | null };
+  }): Promise<LineagePage> {
+    const { size, cursor } = resolvePage({ first: args.page.first, after: args.page.after });
+    const sortId = `lineage:${args.walk}`;
+    const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
+    const query = lineagePageQuery({
+      root: args.root,
+      walk: args.walk,
+      maxDepth: boundedDepth(args.maxDepth),
+      filter: args.filter,
+      after,
+      limit: size + 1,
+    });
+    const { rows } = await query.execute(this.db);
+    const more = rows.length > size;
+    const pageRows = rows.slice(0, size);
+    let totalCount = rows.length > 0 ? Number(rows[0]!.total_count) : 0;
+    if (rows.length === 0 && after) {
+      const all = await lineagePageQuery({ ...args, filter: args.filter, maxDepth: boundedDepth(args.maxDepth), after: null, limit: 1 }).execute(this.db);
+      totalCount = all.rows.length > 0 ? Number(all.rows[0]!.total_count) : 0;
+    }
+    return {
+      edges: pageRows.map((row) => ({
+        cursor: encodeCursor(sortId, [Number(row.lineage_depth), Number(row.uid_num)]),
+        node: rowToJob(row),
+        depth: Number(row.lineage_depth),
+      })),
+      hasNextPage: more,
+      hasPreviousPage: after != null,
+      totalCount,
+    };
+  }
+
+  async findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number }): Promise<Subgraph | undefined> {
+    const { rows } = await subgraphQuery({ ...args, maxDepth: boundedDepth(args.maxDepth) }).execute(this.db);
+    const nodeRows = rows.filter((r) => r.kind === 'node');
+    const rootRow = nodeRows.find((r) => r.relation === 'ROOT');
+    if (!rootRow) return undefined;
+    const truncated = nodeRows.length > args.limit;
+    const kept = nodeRows.slice(0, args.limit);
+    const keptUids = new Set(kept.map((r) => r.uid));
+    return {
+      root: rowToJob(rootRow),
+      nodes: kept.map((r) => ({ job: rowToJob(r), depth: Number(r.depth), relation: r.relation! })),
+      edges: rows
+        .filter((r) => r.kind === 'edge' && keptUids.has(r.uid) && keptUids.has(r.parent_uid!))
+        .map((r) => ({ parentUid: r.parent_uid!, childUid: r.uid })),
+      truncated,
+    };
+  }
+
+  async findLineageUids(root: JobKey, walk: LineageWalk): Promise<Set<string>> {
+    const { rows } = await lineageUidsQuery(root, walk).execute(this.db);
+    return new Set(rows.map((r) => r.uid));
+  }
+
+  async findProjects(uids: readonly string[]): Promise<(Project | undefined)[]> {
+    if (uids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('projects')
+      .select(['uid', 'doc'])
+      .where('uid', 'in', [...new Set(uids)])
+      .modifyEnd(named('findProjects'))
+      .execute();
+    const byUid = new Map(rows.map((r) => [r.uid, rowToProject(r)]));
+    return uids.map((u) => byUid.get(u));
+  }
+
+  async listProjects(page: PageArgs): Promise<Page<Project>> {
+    const { size, backward, cursor } = resolvePage(page);
+    const sortId = 'projects:uid';
+    const after = cursor == null ? null : Number(decodeCursor(cursor, sortId, 1)[0]);
+    let query = this.db.selectFrom('projects').select(['uid_num', 'doc']).where('deleted', '=', 0);
+    if (after != null) query = query.where('uid_num', backward ? '<' : '>', after);
+    const rows = await query
+      .orderBy('uid_num', backward ? 'desc' : 'asc')
+      .limit(size + 1)
+      .modifyEnd(named('listProjects'))
+      .execute();
+    const more = rows.length > size;
+    const pageRows = rows.slice(0, size);
+    if (backward) pageRows.reverse();
+    return {
+      edges: pageRows.map((r) => ({ cursor: encodeCursor(sortId, [r.uid_num]), node: rowToProject(r) })),
+      hasNextPage: backward ? cursor != null : more,
+      hasPreviousPage: backward ? more : cursor != null,
+    };
+  }
+
+  async countProjects(): Promise<number> {
+    const row = await this.db
+      .selectFrom('projects')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('deleted', '=', 0)
+      .modifyEnd(named('countProjects'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async findWorkspaces(keys: readonly WorkspaceKey[]): Promise<(Workspace | undefined)[]> {
+    const found = new Map<string, Workspace>();
+    for (const [projectUid, uids] of groupByProject(keys)) {
+      const rows = await this.db
+        .selectFrom('workspaces')
+        .select(['project_uid', 'uid', 'doc'])
+        .where('project_uid', '=', projectUid)
+        .where('uid', 'in', uids)
+        .modifyEnd(named('findWorkspaces'))
+        .execute();
+      for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToWorkspace(row));
+    }
+    return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
+  }
+
+  async listWorkspaces(projectUids: readonly string[]): Promise<Workspace[][]> {
+    if (projectUids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('workspaces')
+      .select(['project_uid', 'doc'])
+      .where('project_uid', 'in', [...new Set(projectUids)])
+      .where('deleted', '=', 0)
+      .orderBy('uid_num')
+      .modifyEnd(named('listWorkspaces'))
+      .execute();
+    return projectUids.map((p) => rows.filter((r) => r.project_uid === p).map(rowToWorkspace));
+  }
+
+  async writeProjects(projects: readonly Project[]): Promise<void> {
+    if (projects.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const part of chunk(projects.map(projectToRow), INSERT_CHUNK)) {
+        await trx
+          .insertInto('projects')
+          .values(part)
+          .onConflict((oc) =>
+            oc.column('uid').doUpdateSet((eb) => ({
+              uid_num: eb.ref('excluded.uid_num'),
+              title: eb.ref('excluded.title'),
+              created_at: eb.ref('excluded.created_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+              deleted: eb.ref('excluded.deleted'),
+              doc: eb.ref('excluded.doc'),
+            })),
+          )
+          .modifyEnd(named('writeProjects'))
+          .execute();
+      }
+    });
+  }
+
+  async writeWorkspaces(workspaces: readonly Workspace[]): Promise<void> {
+    if (workspaces.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const part of chunk(workspaces.map(workspaceToRow), INSERT_CHUNK)) {
+        await trx
+          .insertInto('workspaces')
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(['project_uid', 'uid']).doUpdateSet((eb) => ({
+              uid_num: eb.ref('excluded.uid_num'),
+              title: eb.ref('excluded.title'),
+              created_at: eb.ref('excluded.created_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+              deleted: eb.ref('excluded.deleted'),
+              doc: eb.ref('excluded.doc'),
+            })),
+          )
+          .modifyEnd(named('writeWorkspaces'))
+          .execute();
+      }
+    });
+  }
+
+  async writeJobs(jobs: readonly Job[], options: WriteJobsOptions = {}): Promise<WriteJobsResult> {
+    if (jobs.length === 0) return { created: 0, updated: 0, events: [] };
+    return this.db.transaction().execute((trx) => writeJobsIn(trx, jobs, options));
+  }
+
+  async updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      let read = trx.selectFrom('jobs').select(['doc']).where('project_uid', '=', key.projectUid).where('uid', '=', key.uid);
+      // SQLite has one writer at a time already; PostgreSQL needs the row lock.
+      if (this.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.modifyEnd(named('readJobForUpdate')).executeTakeFirst();
+      if (!row) return undefined;
+      const next = change(rowToJob(row));
+      const { events } = await writeJobsIn(trx, [next], {});
+      return { job: next, event: events[0] };
+    });
+  }
+
+  async readEvents(query: EventQuery): Promise<StoredStatusEvent[]> {
+    let q = this.db.selectFrom('job_events').selectAll().where('seq', '>', query.afterSeq);
+    if (query.projectUid != null) q = q.where('project_uid', '=', query.projectUid);
+    if (query.jobUids) q = q.where('job_uid', 'in', query.jobUids.length ? [...query.jobUids] : ['']);
+    if (query.statuses) q = q.where('status', 'in', query.statuses.length ? [...query.statuses] : ['building']);
+    const rows = await q.orderBy('seq').limit(query.limit).modifyEnd(named('readEvents')).execute();
+    return rows.map(eventRowToEvent);
+  }
+
+  async lastEventSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('job_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .modifyEnd(named('lastEventSeq'))
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function eventRowToEvent(row: JobEventRow): StoredStatusEvent {
+  return {
+    seq: Number(row.seq),
+    projectUid: row.project_uid,
+    jobUid: row.job_uid,
+    previousStatus: row.previous_status,
+    status: row.status,
+    at: row.at,
+  };
+}
+
+/** The single write path: rows, edges, workspaces, tags and status events in the caller's transaction. */
+async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true }: WriteJobsOptions): Promise<WriteJobsResult> {
+  // A batch may name the same job twice (a watched file rewritten quickly): the last document wins.
+  const latest = new Map<string, Job>();
+  for (const job of jobs) latest.set(keyOf(job.project_uid, job.uid), job);
+  const batch = [...latest.values()];
+  const keys = batch.map((j) => ({ projectUid: j.project_uid, uid: j.uid }));
+
+  const previous = new Map<string, JobStatus>();
+  for (const [projectUid, uids] of groupByProject(keys)) {
+    for (const part of chunk(uids, LOOKUP_CHUNK)) {
+      const rows = await trx
+        .selectFrom('jobs')
+        .select(['uid', 'status'])
+        .where('project_uid', '=', projectUid)
+        .where('uid', 'in', part)
+        .modifyEnd(named('readPreviousStatus'))
+        .execute();
+      for (const row of rows) previous.set(keyOf(projectUid, row.uid), row.status);
+    }
+  }
+
+  for (const part of chunk(batch.map(jobToRow), INSERT_CHUNK)) {
+    await trx
+      .insertInto('jobs')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['project_uid', 'uid']).doUpdateSet((eb) => ({
+          uid_num: eb.ref('excluded.uid_num'),
+          project_uid_num: eb.ref('excluded.project_uid_num'),
+          status: eb.ref('excluded.status'),
+          type: eb.ref('excluded.type'),
+          category: eb.ref('excluded.category'),
+          title: eb.ref('excluded.title'),
+          priority: eb.ref('excluded.priority'),
+          has_error: eb.ref('excluded.has_error'),
+          deleted: eb.ref('excluded.deleted'),
+          created_at: eb.ref('excluded.created_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+          doc: eb.ref('excluded.doc'),
+        })),
+      )
+      .modifyEnd(named('upsertJobs'))
+      .execute();
+  }
+
+  const existing = groupByProject(keys.filter((k) => previous.has(keyOf(k.projectUid, k.uid))));
+  for (const [projectUid, uids] of existing) {
+    for (const part of chunk(uids, LOOKUP_CHUNK)) {
+      await trx.deleteFrom('job_edges').where('project_uid', '=', projectUid).where('child_uid', 'in', part).modifyEnd(named('clearEdges')).execute();
+      await trx.deleteFrom('job_workspaces').where('project_uid', '=', projectUid).where('job_uid', 'in', part).modifyEnd(named('clearWorkspaces')).execute();
+      await trx.deleteFrom('job_tags').where('project_uid', '=', projectUid).where('job_uid', 'in', part).modifyEnd(named('clearTags')).execute();
+    }
+  }
+  for (const part of chunk(batch.flatMap(jobEdgeRows), INSERT_CHUNK * 4)) {
+    await trx.insertInto('job_edges').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertEdges')).execute();
+  }
+  for (const part of chunk(batch.flatMap(jobWorkspaceRows), INSERT_CHUNK * 4)) {
+    await trx.insertInto('job_workspaces').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertWorkspaces')).execute();
+  }
+  for (const part of chunk(batch.flatMap(jobTagRows), INSERT_CHUNK * 4)) {
+    await trx.insertInto('job_tags').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertTags')).execute();
+  }
+
+  const at = new Date().toISOString();
+  const changes = recordEvents
+    ? batch
+        .filter((job) => previous.get(keyOf(job.project_uid, job.uid)) !== job.status)
+        .map((job) => ({
+          project_uid: job.project_uid,
+          job_uid: job.uid,
+          previous_status: previous.get(keyOf(job.project_uid, job.uid)) ?? null,
+          status: job.status,
+          at,
+        }))
+    : [];
+  const events: StoredStatusEvent[] = [];
+  for (const part of chunk(changes, INSERT_CHUNK)) {
+    const rows = await trx.insertInto('job_events').values(part).returningAll().modifyEnd(named('appendEvents')).execute();
+    events.push(...rows.map(eventRowToEvent));
+  }
+  events.sort((a, b) => a.seq - b.seq);
+  return { created: batch.length - previous.size, updated: previous.size, events };
+}

@@ -1,0 +1,44 @@
+import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+export interface OpenPostgresOptions {
+  /** `postgres://user@host:port/db` connection string. */
+  url: string;
+  /** Schema to use (created if missing); tests give each file its own. @default 'public' */
+  schema?: string;
+  /** Pool size. @default 10 */
+  poolMax?: number;
+  onQuery?: (event: LogEvent) => void;
+}
+
+// Any fixed number works: it only has to be the same for every jobgraph process.
+const MIGRATION_LOCK_KEY = 0x6a6f6267;
+
+/** Opens a pooled PostgreSQL connection and runs migrations under an advisory lock. */
+export async function openPostgres({ url, schema = 'public', poolMax = 10, onQuery }: OpenPostgresOptions): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+  });
+  // An idle client losing its server connection must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: onQuery ? (event) => onQuery(event) : undefined,
+  });
+  await db.connection().execute(async (conn) => {
+    if (schema !== 'public') await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    try {
+      await migrateToLatest(conn);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    }
+  });
+  return db;
+}
