@@ -2,7 +2,6 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { demoDataset } from './ingest/demo.js';
 import { loadProjects } from './ingest/load-dataset.js';
 import { createLogger } from './logger.js';
 import type { JobStore } from './store/job-store.js';
@@ -32,6 +31,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? (await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax }));
   if (config.demo && (await store.countProjects()) === 0) {
+    const { demoDataset } = await import('./ingest/demo.js');
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }

@@ -318,6 +318,8 @@ const GPU_MODELS: readonly GpuModel[] = [
 const CPU_MODELS = ['AMD EPYC 7543 32-Core Processor', 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', 'AMD EPYC 9354 32-Core Processor'];
 
 interface Host {
+  /** The scheduler target, frozen and shared by the `resources_allocated` of every job on the host. */
+  readonly target: Readonly<Record<string, unknown>>;
   readonly hostname: string;
   readonly gpu: GpuModel;
   readonly gpuCount: number;
@@ -374,6 +376,8 @@ interface InputDef {
   readonly countMax: number | 'inf';
   readonly slots: readonly Slot[];
   readonly slotNames: ReadonlySet<string>;
+  /** `slots` as written into documents; frozen and shared by every job of the type. */
+  readonly docSlots: readonly { readonly name: string; readonly dtype: string; readonly required: boolean }[];
 }
 
 interface OutputDef {
@@ -383,6 +387,8 @@ interface OutputDef {
   readonly own: readonly Slot[];
   readonly passthroughInput: string | null;
   readonly passthrough: readonly Slot[];
+  /** `slots` as written into documents; frozen and shared by every job of the type. */
+  readonly docSlots: readonly { readonly name: string; readonly dtype: string }[];
 }
 
 interface JobTypeDef {
@@ -433,7 +439,8 @@ const CLASS_VOLUME = [s('map', 'volume'), s('map_half_A', 'volume'), s('map_half
 const MASK_OWN = [s('mask', 'volume'), s('mask_fsc', 'volume')];
 
 function input(name: string, type: DataType, title: string, slots: readonly Slot[], countMin = 1, countMax: number | 'inf' = 1): InputDef {
-  return { name, type, title, countMin, countMax, slots, slotNames: new Set(slots.map(([slot]) => slot)) };
+  const docSlots = deepFreeze(slots.map(([slot, dtype]) => ({ name: slot, dtype, required: true })));
+  return { name, type, title, countMin, countMax, slots, slotNames: new Set(slots.map(([slot]) => slot)), docSlots };
 }
 
 function output(
@@ -444,7 +451,16 @@ function output(
   passthroughInput: string | null = null,
   passthrough: readonly Slot[] = [],
 ): OutputDef {
-  return { name, type, title, own, passthroughInput, passthrough };
+  const docSlots = deepFreeze([...own, ...passthrough].map(([slot, dtype]) => ({ name: slot, dtype })));
+  return { name, type, title, own, passthroughInput, passthrough, docSlots };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 type DefBase = Omit<JobTypeDef, 'interactive' | 'bytesFixed'> & { interactive?: boolean; bytesFixed?: number };
@@ -1545,12 +1561,31 @@ interface DocContext {
   readonly tags: readonly string[];
 }
 
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let isoHourKey = Number.NaN;
+let isoHourPrefix = '';
+
+/** `Date#toISOString` for whole milliseconds, without a Date per call (it dominated generation time). */
+function formatIso(epochMs: number): string {
+  const ms = Math.floor(epochMs);
+  const hourKey = Math.floor(ms / HOUR);
+  if (hourKey !== isoHourKey) {
+    isoHourKey = hourKey;
+    isoHourPrefix = new Date(hourKey * HOUR).toISOString().slice(0, 14);
+  }
+  const inHour = ms - hourKey * HOUR;
+  const minutes = Math.floor(inHour / MINUTE);
+  const seconds = Math.floor((inHour - minutes * MINUTE) / 1000);
+  return `${isoHourPrefix}${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[inHour % 1000]}Z`;
+}
+
 function iso(dc: DocContext, t: number): string | null {
-  return t === ABSENT ? null : new Date(dc.origin + t).toISOString();
+  return t === ABSENT ? null : formatIso(dc.origin + t);
 }
 
 function isoRequired(dc: DocContext, t: number): string {
-  return new Date(dc.origin + t).toISOString();
+  return formatIso(dc.origin + t);
 }
 
 /** An ObjectId-like id: creation seconds, a kind nibble + project number + salt, a counter. */
@@ -1572,7 +1607,7 @@ function buildInputs(plan: Plan): Record<string, RawInput> {
       type: inDef.type,
       title: inDef.title,
       description: '',
-      slots: inDef.slots.map(([name, dtype]) => ({ name, dtype, required: true })),
+      slots: inDef.docSlots as RawInput['slots'],
       count_min: inDef.countMin,
       count_max: inDef.countMax,
       repeat_allowed: false,
@@ -1609,9 +1644,7 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
     const ownFile = `${uid}/${uid}_${o.name}.cs`;
     const passFile = `${uid}/${uid}_passthrough_${o.name}.cs`;
     const results: RawOutputResult[] = [];
-    const slots: { name: string; dtype: string }[] = [];
     for (const [name, dtype] of o.own) {
-      slots.push({ name, dtype });
       results.push({
         name,
         dtype,
@@ -1622,7 +1655,6 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
       });
     }
     for (const [name, dtype] of o.passthrough) {
-      slots.push({ name, dtype });
       results.push({
         name,
         dtype,
@@ -1636,7 +1668,7 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
       type: o.type,
       title: o.title,
       description: '',
-      slots,
+      slots: o.docSlots as RawOutput['slots'],
       passthrough: o.passthroughInput,
       results,
       num_items: n,
@@ -1664,30 +1696,34 @@ function buildResources(plan: Plan, host: Host, rng: Rng): { resources: Record<s
     lane: 'default',
     lane_type: 'node',
     hostname: host.hostname,
-    target: {
-      cache_path: '/scratch/cryosparc_cache',
-      cache_reserve_mb: 10_000,
-      cache_quota_mb: null,
-      lane: 'default',
-      name: host.hostname,
-      title: `Worker node ${host.hostname}`,
-      desc: null,
-      hostname: host.hostname,
-      worker_bin_path: '/opt/cryosparc/cryosparc_worker/bin/cryosparcw',
-      config: {
-        type: 'node',
-        ssh_str: `cryosparc@${host.hostname}`,
-        resource_slots: { CPU: range(0, host.cores), GPU: range(0, host.gpuCount), RAM: range(0, host.ramSlots) },
-        resource_fixed: { SSD: true },
-        monitor_port: null,
-        gpus: range(0, host.gpuCount).map((id) => ({ id, name: host.gpu.name, mem: host.gpu.memBytes })),
-      },
-    },
+    target: host.target,
     slots: { CPU: range(cpuStart, cpu), GPU: gpus, RAM: range(ramStart, ram) },
     fixed: { SSD: plan.def.resources.ssd },
     licenses_acquired: plan.gpuCount,
   };
   return { resources, gpus };
+}
+
+function schedulerTarget(hostname: string, gpu: GpuModel, gpuCount: number, cores: number, ramSlots: number): Readonly<Record<string, unknown>> {
+  return deepFreeze({
+    cache_path: '/scratch/cryosparc_cache',
+    cache_reserve_mb: 10_000,
+    cache_quota_mb: null,
+    lane: 'default',
+    name: hostname,
+    title: `Worker node ${hostname}`,
+    desc: null,
+    hostname,
+    worker_bin_path: '/opt/cryosparc/cryosparc_worker/bin/cryosparcw',
+    config: {
+      type: 'node',
+      ssh_str: `cryosparc@${hostname}`,
+      resource_slots: { CPU: range(0, cores), GPU: range(0, gpuCount), RAM: range(0, ramSlots) },
+      resource_fixed: { SSD: true },
+      monitor_port: null,
+      gpus: range(0, gpuCount).map((id) => ({ id, name: gpu.name, mem: gpu.memBytes })),
+    },
+  });
 }
 
 function buildInstanceInformation(host: Host, gpus: readonly number[], rng: Rng): Record<string, unknown> {
@@ -1917,16 +1953,21 @@ function makeHosts(rng: Rng): { hosts: Host[]; master: Host } {
   const gpu = rng.pick(GPU_MODELS);
   const cpuModel = rng.pick(CPU_MODELS);
   const count = rng.int(2, 4);
-  const hosts = range(1, count).map((i) => ({
-    hostname: `gpu-node${String(i).padStart(2, '0')}`,
+  const hosts = range(1, count).map((i): Host => {
+    const hostname = `gpu-node${String(i).padStart(2, '0')}`;
+    const gpuCount = rng.pick([4, 4, 8]);
+    return { target: schedulerTarget(hostname, gpu, gpuCount, 64, 64), hostname, gpu, gpuCount, cores: 64, ramSlots: 64, cpuModel, memoryGb: 503.7 };
+  });
+  const master: Host = {
+    target: schedulerTarget('cryosparc-master', gpu, 0, 32, 16),
+    hostname: 'cryosparc-master',
     gpu,
-    gpuCount: rng.pick([4, 4, 8]),
-    cores: 64,
-    ramSlots: 64,
+    gpuCount: 0,
+    cores: 32,
+    ramSlots: 16,
     cpuModel,
-    memoryGb: 503.7,
-  }));
-  const master: Host = { hostname: 'cryosparc-master', gpu, gpuCount: 0, cores: 32, ramSlots: 16, cpuModel, memoryGb: 251.5 };
+    memoryGb: 251.5,
+  };
   return { hosts, master };
 }
 

@@ -30,10 +30,8 @@ export function createYogaServer({ store, logger, graphiql = true }: YogaDeps): 
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
-        const coded = toGraphQLError(error);
-        if (coded) return coded;
-        logger.error({ err: error }, 'unexpected error while executing an operation');
-        return defaultMaskError(error, message, isDev);
+        // Expected errors keep their message and gain a code; the rest are masked (and logged by yoga).
+        return toGraphQLError(error) ?? defaultMaskError(error, message, isDev);
       },
     },
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,

@@ -255,6 +255,20 @@ describe('old-database quirks and date formats', () => {
     expect(job.job_dir_size_last_updated).toBe('2023-06-14T09:02:11.000Z');
   });
 
+  it('reads naive datetimes as UTC whatever the local time zone', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(new Date('2023-06-14T08:00:00').getUTCHours()).not.toBe(8);
+      const job = parseJobDocument({ ...minimal(), running_at: '2023-06-14T08:00:00', waiting_at: '2023-06-14 08:00' });
+      expect(job.running_at).toBe('2023-06-14T08:00:00.000Z');
+      expect(job.waiting_at).toBe('2023-06-14T08:00:00.000Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('normalises false in nullable fields to null', () => {
     const job = parseJobDocument({
       ...minimal(),
