@@ -252,6 +252,7 @@ export type JobByUidQuery = { job: { id: string, uid: string, status: JobStatus,
 export type JobAncestryQueryVariables = Exact<{
   projectUid: string;
   uid: string;
+  up: boolean;
   maxDepth?: number | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -259,7 +260,7 @@ export type JobAncestryQueryVariables = Exact<{
 }>;
 
 
-export type JobAncestryQuery = { job: { uid: string, ancestors: { totalCount: number, edges: Array<{ cursor: string, depth: number, node: { uid: string, status: JobStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } }, descendants: { totalCount: number, edges: Array<{ cursor: string, depth: number, node: { uid: string, status: JobStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } } | null };
+export type JobAncestryQuery = { job: { uid: string, ancestors?: { totalCount: number, edges: Array<{ cursor: string, depth: number, node: { uid: string, status: JobStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } }, descendants?: { totalCount: number, edges: Array<{ cursor: string, depth: number, node: { uid: string, status: JobStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } } | null };
 
 export type LineageGraphQueryVariables = Exact<{
   projectUid: string;
@@ -825,10 +826,10 @@ export const JobByUidDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<JobByUidQuery, JobByUidQueryVariables>;
 export const JobAncestryDocument = new TypedDocumentString(`
-    query JobAncestry($projectUid: String!, $uid: String!, $maxDepth: Int, $first: Int, $after: String, $filter: JobFilter) {
+    query JobAncestry($projectUid: String!, $uid: String!, $up: Boolean!, $maxDepth: Int, $first: Int, $after: String, $filter: JobFilter) {
   job(projectUid: $projectUid, uid: $uid) {
     uid
-    ancestors(maxDepth: $maxDepth, first: $first, after: $after, filter: $filter) {
+    ancestors(maxDepth: $maxDepth, first: $first, after: $after, filter: $filter) @include(if: $up) {
       totalCount
       edges {
         cursor
@@ -844,7 +845,7 @@ export const JobAncestryDocument = new TypedDocumentString(`
         endCursor
       }
     }
-    descendants(maxDepth: $maxDepth, first: $first, after: $after, filter: $filter) {
+    descendants(maxDepth: $maxDepth, first: $first, after: $after, filter: $filter) @skip(if: $up) {
       totalCount
       edges {
         cursor
