@@ -874,7 +874,8 @@ function newDataset(ctx: ProjectContext): Dataset {
   return ds;
 }
 
-const EMPTY_LINEAGE_REFS = { mics: null, particles: null, volume: null, mask: null, templates: null, classVolumes: [], classParticles: [] };
+const NO_REFS: readonly Ref[] = Object.freeze([]);
+const EMPTY_LINEAGE_REFS = { mics: null, particles: null, volume: null, mask: null, templates: null, classVolumes: NO_REFS, classParticles: NO_REFS };
 
 function classCount(rng: Rng): number {
   return rng.weighted([
@@ -990,7 +991,19 @@ function draftSuccessor(ctx: ProjectContext, type: string, a: Plan): Draft | nul
     params: paramsFor(ctx, type, gpus),
     inputs: inputsOf(d, refs),
     items,
-    lineage: (self) => ({ ...lin, classVolumes: [], classParticles: [], ...lineage(self) }),
+    lineage: (self) => {
+      const next = lineage(self);
+      return {
+        ds: lin.ds,
+        mics: next.mics !== undefined ? next.mics : lin.mics,
+        particles: next.particles !== undefined ? next.particles : lin.particles,
+        volume: next.volume !== undefined ? next.volume : lin.volume,
+        mask: next.mask !== undefined ? next.mask : lin.mask,
+        templates: next.templates !== undefined ? next.templates : lin.templates,
+        classVolumes: NO_REFS,
+        classParticles: NO_REFS,
+      };
+    },
   });
 
   switch (type) {
@@ -1561,21 +1574,22 @@ interface DocContext {
   readonly tags: readonly string[];
 }
 
-const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** Character codes of the cached day, `YYYY-MM-DD`. */
+const isoDay = new Array<number>(10).fill(48);
 let isoDayKey = Number.NaN;
-let isoDayPrefix = '';
 
 /**
- * `Date#toISOString` without a Date per call (that was a large share of
- * generation time): the date part is cached per day, the time is arithmetic.
+ * `Date#toISOString` without a Date per call, as one flat string: template
+ * literals leave chains of cons-strings that made up a large part of the
+ * retained heap and of the generation time.
  */
 function formatIso(epochMs: number): string {
   const ms = Math.floor(epochMs);
   const day = Math.floor(ms / DAY);
   if (day !== isoDayKey) {
     isoDayKey = day;
-    isoDayPrefix = new Date(day * DAY).toISOString().slice(0, 11);
+    const prefix = new Date(day * DAY).toISOString();
+    for (let i = 0; i < 10; i++) isoDay[i] = prefix.charCodeAt(i);
   }
   let rest = ms - day * DAY;
   const hours = Math.floor(rest / HOUR);
@@ -1583,7 +1597,15 @@ function formatIso(epochMs: number): string {
   const minutes = Math.floor(rest / MINUTE);
   rest -= minutes * MINUTE;
   const seconds = Math.floor(rest / 1000);
-  return `${isoDayPrefix}${PAD2[hours]}:${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[rest - seconds * 1000]}Z`;
+  const millis = rest - seconds * 1000;
+  const d = isoDay as readonly number[] as [number, number, number, number, number, number, number, number, number, number];
+  return String.fromCharCode(
+    d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], 84,
+    48 + Math.floor(hours / 10), 48 + (hours % 10), 58,
+    48 + Math.floor(minutes / 10), 48 + (minutes % 10), 58,
+    48 + Math.floor(seconds / 10), 48 + (seconds % 10), 46,
+    48 + Math.floor(millis / 100), 48 + (Math.floor(millis / 10) % 10), 48 + (millis % 10), 90,
+  );
 }
 
 function iso(dc: DocContext, t: number): string | null {
@@ -1619,21 +1641,17 @@ function buildInputs(plan: Plan): Record<string, RawInput> {
       repeat_allowed: false,
       connections: refs.map((r) => {
         const outDef = r.plan.outputs.find((o) => o.name === r.output);
-        const results: RawInputResult[] = [];
-        if (outDef) {
-          for (const list of [outDef.own, outDef.passthrough]) {
-            for (const [name, dtype] of list) {
-              results.push({
-                name: inDef.slotNames.has(name) ? name : null,
-                dtype,
-                job_uid: r.plan.uid,
-                output: r.output,
-                result: name,
-                version: 'F',
-              });
-            }
-          }
-        }
+        const slots = outDef ? [...outDef.own, ...outDef.passthrough] : [];
+        const results = slots.map(
+          ([name, dtype]): RawInputResult => ({
+            name: inDef.slotNames.has(name) ? name : null,
+            dtype,
+            job_uid: r.plan.uid,
+            output: r.output,
+            result: name,
+            version: 'F',
+          }),
+        );
         return { job_uid: r.plan.uid, output: r.output, results };
       }),
     };
@@ -1659,12 +1677,16 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
     const counts = (done ? Object.freeze([n]) : NONE) as number[];
     const ownFiles = (done ? Object.freeze([`${uid}/${uid}_${o.name}.cs`]) : NONE) as string[];
     const passFiles = (done ? Object.freeze([`${uid}/${uid}_passthrough_${o.name}.cs`]) : NONE) as string[];
-    const results: RawOutputResult[] = [];
-    for (const [name, dtype] of o.own) {
-      results.push({ name, dtype, versions, metafiles: ownFiles, num_items: counts, passthrough: false });
+    // Exact-size arrays: push() over-allocates, and these all stay alive.
+    const ownCount = o.own.length;
+    const results = new Array<RawOutputResult>(ownCount + o.passthrough.length);
+    for (let i = 0; i < ownCount; i++) {
+      const [name, dtype] = o.own[i] as Slot;
+      results[i] = { name, dtype, versions, metafiles: ownFiles, num_items: counts, passthrough: false };
     }
-    for (const [name, dtype] of o.passthrough) {
-      results.push({ name, dtype, versions, metafiles: passFiles, num_items: counts, passthrough: true });
+    for (let i = 0; i < o.passthrough.length; i++) {
+      const [name, dtype] = o.passthrough[i] as Slot;
+      results[ownCount + i] = { name, dtype, versions, metafiles: passFiles, num_items: counts, passthrough: true };
     }
     outputs[o.name] = {
       type: o.type,

@@ -173,7 +173,10 @@ builder.objectFields(JobRef, (t) =>
   ]),
 );
 
-export const JobConnectionRef = builder.connectionObject({ type: JobRef, name: 'JobConnection' }, { name: 'JobConnectionEdge' });
+export const JobConnectionRef = builder.connectionObject(
+  { type: JobRef, name: 'JobConnection', description: 'A page of jobs.' },
+  { name: 'JobConnectionEdge', description: 'A job of a page, with its cursor.' },
+);
 
 builder.queryFields((t) => ({
   job: t.field({

@@ -32,6 +32,7 @@ export const LineageConnectionRef = builder.connectionObject(
   { type: JobRef, name: 'LineageConnection', description: 'Ancestors or descendants of a job, nearest first.' },
   {
     name: 'LineageEdge',
+    description: 'A job of a lineage page, with its cursor and distance.',
     fields: (t) => ({
       depth: t.int({ description: 'Shortest distance from the job: 1 = direct parent or child.', resolve: (edge) => (edge as unknown as { depth: number }).depth }),
     }),

@@ -151,7 +151,7 @@ builder.queryFields((t) => ({
         totalCount: () => ctx.store.countProjects(),
       };
     },
-  }, { name: 'ProjectConnection' }, { name: 'ProjectEdge' }),
+  }, { name: 'ProjectConnection', description: 'A page of projects.' }, { name: 'ProjectEdge', description: 'A project of a page, with its cursor.' }),
   workspace: t.field({
     type: WorkspaceRef,
     nullable: true,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/model/job.js';
-import { JobsPageDocument, type JobOrder, type JobFilter, type JobsPageQuery } from '../gql/graphql.js';
+import { JobsPageDocument, type JobOrder, type JobFilter, type JobsPageQuery, type JobsPageQueryVariables } from '../gql/graphql.js';
 import { execute, expectData, expectErrors } from '../helpers/client.js';
 import { byUid, seedTwoProjects, statusRank } from '../helpers/dataset.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -32,9 +32,8 @@ describe.each(STORES)('job queries on %s', (kind) => {
     let cursor: string | null | undefined;
     let totalCount = -1;
     for (let guard = 0; guard < 1000; guard++) {
-      const page = expectData(
-        await execute(server.url, JobsPageDocument, backward ? { filter, orderBy, last: size, before: cursor } : { filter, orderBy, first: size, after: cursor }),
-      ).jobs;
+      const variables: JobsPageQueryVariables = backward ? { filter, orderBy, last: size, before: cursor } : { filter, orderBy, first: size, after: cursor };
+      const page = expectData(await execute(server.url, JobsPageDocument, variables)).jobs;
       totalCount = page.totalCount;
       expect(page.edges.length).toBeLessThanOrEqual(size);
       if (backward) {
