@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadProjects } from './ingest/load-dataset.js';
 import { createLogger } from './logger.js';
+import type { EventBus } from './events/event-bus.js';
+import { type JobWriter, createJobWriter } from './events/job-writer.js';
+import { createMemoryBus } from './events/memory-bus.js';
 import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
 import { attachWebSocketServer } from './server/ws.js';
@@ -12,6 +15,8 @@ import { type JobgraphYoga, createYogaServer } from './server/yoga.js';
 export interface App {
   config: Config;
   store: JobStore;
+  bus: EventBus;
+  writer: JobWriter;
   yoga: JobgraphYoga;
   httpServer: Server;
   logger: Logger;
@@ -23,6 +28,7 @@ export interface App {
 
 export interface AppOverrides {
   store?: JobStore;
+  bus?: EventBus;
   logger?: Logger;
 }
 
@@ -35,13 +41,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
-  const yoga = createYogaServer({ store, logger, graphiql: config.graphiql });
+  const bus = overrides.bus ?? createMemoryBus();
+  const writer = createJobWriter({ store, bus });
+  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxQueue: config.subscriptionMaxQueue });
   const httpServer = createServer(yoga);
   const ws = attachWebSocketServer(httpServer, yoga);
 
   return {
     config,
     store,
+    bus,
+    writer,
     yoga,
     httpServer,
     logger,
@@ -59,6 +69,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async stop() {
       await ws.close();
+      await bus.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await store.close();

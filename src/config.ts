@@ -14,6 +14,8 @@ export const SETTINGS = {
   logLevel: { flag: '--log-level', env: 'JOBGRAPH_LOG_LEVEL' },
   pgSchema: { flag: '--pg-schema', env: 'JOBGRAPH_PG_SCHEMA' },
   pgPoolMax: { flag: '--pg-pool-max', env: 'JOBGRAPH_PG_POOL_MAX' },
+  watch: { flag: '--watch', env: 'JOBGRAPH_WATCH' },
+  subscriptionMaxQueue: { flag: '--subscription-max-queue', env: 'JOBGRAPH_SUBSCRIPTION_MAX_QUEUE' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -40,6 +42,10 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   pgSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a lower-case SQL identifier' }).default('public'),
   pgPoolMax: z.coerce.number().int().min(1, { error: 'expected at least 1' }).max(1000).default(10),
+  /** A CryoSPARC project directory to watch for changed job documents. */
+  watch: z.string().min(1).optional(),
+  /** Events a subscriber may fall behind by before it is cut off (websocket close 4429, error SLOW_CONSUMER). */
+  subscriptionMaxQueue: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected at least 1' }).default(1000),
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;

@@ -317,9 +317,16 @@ const GPU_MODELS: readonly GpuModel[] = [
 
 const CPU_MODELS = ['AMD EPYC 7543 32-Core Processor', 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', 'AMD EPYC 9354 32-Core Processor'];
 
+interface HostAllocation {
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly instance: Readonly<Record<string, unknown>>;
+}
+
 interface Host {
   /** The scheduler target, frozen and shared by the `resources_allocated` of every job on the host. */
   readonly target: Readonly<Record<string, unknown>>;
+  /** Allocations seen so far, by slot key; see buildAllocation(). */
+  readonly allocations: Map<string, HostAllocation>;
   readonly hostname: string;
   readonly gpu: GpuModel;
   readonly gpuCount: number;
@@ -389,6 +396,8 @@ interface OutputDef {
   readonly passthrough: readonly Slot[];
   /** `slots` as written into documents; frozen and shared by every job of the type. */
   readonly docSlots: readonly { readonly name: string; readonly dtype: string }[];
+  /** `own` then `passthrough`: what a connection to this output binds. */
+  readonly allSlots: readonly Slot[];
 }
 
 interface JobTypeDef {
@@ -452,7 +461,7 @@ function output(
   passthrough: readonly Slot[] = [],
 ): OutputDef {
   const docSlots = deepFreeze([...own, ...passthrough].map(([slot, dtype]) => ({ name: slot, dtype })));
-  return { name, type, title, own, passthroughInput, passthrough, docSlots };
+  return { name, type, title, own, passthroughInput, passthrough, docSlots, allSlots: [...own, ...passthrough] };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -732,22 +741,109 @@ interface Lineage {
   readonly classParticles: readonly Ref[];
 }
 
-interface Times {
-  created: number;
-  queued: number;
-  lastScheduled: number;
-  tokensRequested: number;
-  tokensAcquired: number;
-  launched: number;
-  started: number;
-  running: number;
-  waiting: number;
-  completed: number;
-  failed: number;
-  killed: number;
-  heartbeat: number;
-  deleted: number;
-  updated: number;
+const TIME_FIELD_COUNT = 15;
+
+/**
+ * Lifecycle times of one job in ms from the plan's zero (ABSENT when unset),
+ * stored in a per-project Float64Array: as plain object fields every value
+ * would be a boxed heap number.
+ */
+class Times {
+  constructor(
+    private readonly table: Float64Array,
+    private readonly base: number,
+  ) {}
+
+  get created(): number {
+    return this.table[this.base + 0] as number;
+  }
+  set created(value: number) {
+    this.table[this.base + 0] = value;
+  }
+  get queued(): number {
+    return this.table[this.base + 1] as number;
+  }
+  set queued(value: number) {
+    this.table[this.base + 1] = value;
+  }
+  get lastScheduled(): number {
+    return this.table[this.base + 2] as number;
+  }
+  set lastScheduled(value: number) {
+    this.table[this.base + 2] = value;
+  }
+  get tokensRequested(): number {
+    return this.table[this.base + 3] as number;
+  }
+  set tokensRequested(value: number) {
+    this.table[this.base + 3] = value;
+  }
+  get tokensAcquired(): number {
+    return this.table[this.base + 4] as number;
+  }
+  set tokensAcquired(value: number) {
+    this.table[this.base + 4] = value;
+  }
+  get launched(): number {
+    return this.table[this.base + 5] as number;
+  }
+  set launched(value: number) {
+    this.table[this.base + 5] = value;
+  }
+  get started(): number {
+    return this.table[this.base + 6] as number;
+  }
+  set started(value: number) {
+    this.table[this.base + 6] = value;
+  }
+  get running(): number {
+    return this.table[this.base + 7] as number;
+  }
+  set running(value: number) {
+    this.table[this.base + 7] = value;
+  }
+  get waiting(): number {
+    return this.table[this.base + 8] as number;
+  }
+  set waiting(value: number) {
+    this.table[this.base + 8] = value;
+  }
+  get completed(): number {
+    return this.table[this.base + 9] as number;
+  }
+  set completed(value: number) {
+    this.table[this.base + 9] = value;
+  }
+  get failed(): number {
+    return this.table[this.base + 10] as number;
+  }
+  set failed(value: number) {
+    this.table[this.base + 10] = value;
+  }
+  get killed(): number {
+    return this.table[this.base + 11] as number;
+  }
+  set killed(value: number) {
+    this.table[this.base + 11] = value;
+  }
+  get heartbeat(): number {
+    return this.table[this.base + 12] as number;
+  }
+  set heartbeat(value: number) {
+    this.table[this.base + 12] = value;
+  }
+  get deleted(): number {
+    return this.table[this.base + 13] as number;
+  }
+  set deleted(value: number) {
+    this.table[this.base + 13] = value;
+  }
+  get updated(): number {
+    return this.table[this.base + 14] as number;
+  }
+  set updated(value: number) {
+    this.table[this.base + 14] = value;
+  }
 }
 
 const ABSENT = -1;
@@ -1236,24 +1332,13 @@ function registerSources(plan: Plan): void {
   }
 }
 
-function emptyTimes(created: number): Times {
-  return {
-    created,
-    queued: ABSENT,
-    lastScheduled: ABSENT,
-    tokensRequested: ABSENT,
-    tokensAcquired: ABSENT,
-    launched: ABSENT,
-    started: ABSENT,
-    running: ABSENT,
-    waiting: ABSENT,
-    completed: ABSENT,
-    failed: ABSENT,
-    killed: ABSENT,
-    heartbeat: ABSENT,
-    deleted: ABSENT,
-    updated: created,
-  };
+function emptyTimes(table: Float64Array, index: number, created: number): Times {
+  const base = index * TIME_FIELD_COUNT;
+  table.fill(ABSENT, base, base + TIME_FIELD_COUNT);
+  const times = new Times(table, base);
+  times.created = created;
+  times.updated = created;
+  return times;
 }
 
 function thinkGap(rng: Rng): number {
@@ -1310,17 +1395,17 @@ function simulateLifecycle(rng: Rng, plan: Plan, killedWhileQueued: boolean): vo
       } else {
         t.completed = t.running + runtime;
       }
-      t.heartbeat = t.completed - rng.range(1_000, 20_000);
+      t.heartbeat = Math.max(t.running, t.completed - rng.range(1_000, 20_000));
       t.updated = t.completed;
       return;
     case 'failed':
       t.failed = t.running + runtime * rng.range(0.02, 0.9);
-      t.heartbeat = t.failed - rng.range(1_000, 20_000);
+      t.heartbeat = Math.max(t.running, t.failed - rng.range(1_000, 20_000));
       t.updated = t.failed;
       return;
     case 'killed':
       t.killed = t.running + runtime * rng.range(0.05, 0.8);
-      t.heartbeat = t.killed - rng.range(1_000, 20_000);
+      t.heartbeat = Math.max(t.running, t.killed - rng.range(1_000, 20_000));
       t.updated = t.killed;
       return;
     default:
@@ -1370,8 +1455,9 @@ function planJobs(ctx: ProjectContext, { jobs: n }: PlanOptions): Plan[] {
   // Jobs later jobs may connect to, and those with successors (branch points).
   const usable: Plan[] = [];
   const branchable: Plan[] = [];
-  const tail = n < 8 ? Math.min(n, 1) : Math.min(8, 2 + Math.floor(n / 150));
+  const tail = n < 8 ? Math.min(n, 1) : Math.min(8, 3 + Math.floor(n / 200));
   const tailStart = n - tail;
+  const timeTable = new Float64Array(n * TIME_FIELD_COUNT);
   let cursor: Plan | null = null;
   let clock = 0;
   let maxTime = 0;
@@ -1430,7 +1516,7 @@ function planJobs(ctx: ProjectContext, { jobs: n }: PlanOptions): Plan[] {
       clonedFrom,
       status: 'completed',
       queueStatus: null,
-      times: emptyTimes(created),
+      times: emptyTimes(timeTable, index, created),
       parents,
       children: [],
       workspaces: [],
@@ -1641,8 +1727,7 @@ function buildInputs(plan: Plan): Record<string, RawInput> {
       repeat_allowed: false,
       connections: refs.map((r) => {
         const outDef = r.plan.outputs.find((o) => o.name === r.output);
-        const slots = outDef ? [...outDef.own, ...outDef.passthrough] : [];
-        const results = slots.map(
+        const results = (outDef ? outDef.allSlots : NONE).map(
           ([name, dtype]): RawInputResult => ({
             name: inDef.slotNames.has(name) ? name : null,
             dtype,
@@ -1660,6 +1745,10 @@ function buildInputs(plan: Plan): Record<string, RawInput> {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const EMPTY_MAP: Readonly<Record<string, never>> = Object.freeze({});
+/** Shared frozen empty list/map, typed for the document fields they fill. */
+const emptyList = <T>(): T[] => NONE as unknown as T[];
+const emptyMap = <T>(): Record<string, T> => EMPTY_MAP as Record<string, T>;
 const VERSION_ZERO: readonly number[] = Object.freeze([0]);
 
 /**
@@ -1675,8 +1764,8 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
     const n = done ? (plan.items[o.name] ?? 0) : 0;
     const versions = (done ? VERSION_ZERO : NONE) as number[];
     const counts = (done ? Object.freeze([n]) : NONE) as number[];
-    const ownFiles = (done ? Object.freeze([`${uid}/${uid}_${o.name}.cs`]) : NONE) as string[];
-    const passFiles = (done ? Object.freeze([`${uid}/${uid}_passthrough_${o.name}.cs`]) : NONE) as string[];
+    const ownFiles = (done && o.own.length > 0 ? Object.freeze([`${uid}/${uid}_${o.name}.cs`]) : NONE) as string[];
+    const passFiles = (done && o.passthrough.length > 0 ? Object.freeze([`${uid}/${uid}_passthrough_${o.name}.cs`]) : NONE) as string[];
     // Exact-size arrays: push() over-allocates, and these all stay alive.
     const ownCount = o.own.length;
     const results = new Array<RawOutputResult>(ownCount + o.passthrough.length);
@@ -1697,8 +1786,8 @@ function buildOutputs(plan: Plan): Record<string, RawOutput> {
       results,
       num_items: n,
       image: null,
-      summary: {},
-      latest_summary_stats: {},
+      summary: emptyMap(),
+      latest_summary_stats: emptyMap(),
     };
   }
   return outputs;
@@ -1708,24 +1797,37 @@ function range(start: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => start + i);
 }
 
-/** `resources_allocated` for a job that ran, and the GPU indices it got. */
-function buildResources(plan: Plan, host: Host, rng: Rng): { resources: Record<string, unknown>; gpus: number[] } {
-  const cpu = Math.min(host.cores, plan.def.resources.cpu * Math.max(1, plan.gpuCount));
-  const ram = Math.min(host.ramSlots, plan.def.resources.ram * Math.max(1, plan.gpuCount));
-  const gpuStart = plan.gpuCount > 0 ? rng.int(0, host.gpuCount - plan.gpuCount) : 0;
-  const cpuStart = rng.int(0, host.cores - cpu);
-  const ramStart = rng.int(0, host.ramSlots - ram);
-  const gpus = range(gpuStart, plan.gpuCount);
-  const resources = {
-    lane: 'default',
-    lane_type: 'node',
-    hostname: host.hostname,
-    target: host.target,
-    slots: { CPU: range(cpuStart, cpu), GPU: gpus, RAM: range(ramStart, ram) },
-    fixed: { SSD: plan.def.resources.ssd },
-    licenses_acquired: plan.gpuCount,
-  };
-  return { resources, gpus };
+/**
+ * `resources_allocated` and `instance_information` of a job that ran. Both are
+ * frozen and shared by every job with the same allocation on the same host
+ * (the scheduler hands out the lowest free slots, so allocations repeat).
+ */
+function buildAllocation(plan: Plan, host: Host, rng: Rng): HostAllocation {
+  const gpuCount = plan.gpuCount;
+  const cpu = Math.min(host.cores, plan.def.resources.cpu * Math.max(1, gpuCount));
+  const ram = Math.min(host.ramSlots, plan.def.resources.ram * Math.max(1, gpuCount));
+  const gpuStart = gpuCount > 0 ? rng.int(0, host.gpuCount - gpuCount) : 0;
+  const ssd = plan.def.resources.ssd;
+  const key = `${gpuStart}/${gpuCount}/${cpu}/${ram}/${ssd ? 1 : 0}`;
+  const cached = host.allocations.get(key);
+  if (cached) return cached;
+  const gpus = range(gpuStart, gpuCount);
+  const cpuStart = Math.min(gpuStart * Math.floor(host.cores / Math.max(1, host.gpuCount)), host.cores - cpu);
+  const ramStart = Math.min(gpuStart * Math.floor(host.ramSlots / Math.max(1, host.gpuCount)), host.ramSlots - ram);
+  const allocation: HostAllocation = deepFreeze({
+    resources: {
+      lane: 'default',
+      lane_type: 'node',
+      hostname: host.hostname,
+      target: host.target,
+      slots: { CPU: range(cpuStart, cpu), GPU: gpus, RAM: range(ramStart, ram) },
+      fixed: { SSD: ssd },
+      licenses_acquired: gpuCount,
+    },
+    instance: buildInstanceInformation(host, gpus),
+  });
+  host.allocations.set(key, allocation);
+  return allocation;
 }
 
 function schedulerTarget(hostname: string, gpu: GpuModel, gpuCount: number, cores: number, ramSlots: number): Readonly<Record<string, unknown>> {
@@ -1750,8 +1852,8 @@ function schedulerTarget(hostname: string, gpu: GpuModel, gpuCount: number, core
   });
 }
 
-function buildInstanceInformation(host: Host, gpus: readonly number[], rng: Rng): Record<string, unknown> {
-  const usedGb = rng.range(20, host.memoryGb * 0.6);
+function buildInstanceInformation(host: Host, gpus: readonly number[]): Record<string, unknown> {
+  const usedGb = host.memoryGb * (0.1 + 0.05 * gpus.length);
   return {
     platform_node: host.hostname,
     platform_release: '5.15.0-119-generic',
@@ -1780,7 +1882,7 @@ function buildInstanceInformation(host: Host, gpus: readonly number[], rng: Rng)
       hw_power_limit: 'Not Active',
       max_pcie_link_gen: 4,
       current_pcie_link_gen: 4,
-      temperature: rng.int(30, 45),
+      temperature: 34 + id,
       gpu_utilization: 0,
       memory_utilization: 0,
       driver_version: '550.90.07',
@@ -1798,9 +1900,9 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
   const ran = t.launched !== ABSENT;
   const done = plan.status === 'completed';
   const host = plan.host;
-  const allocation = ran && host ? buildResources(plan, host, rng) : null;
+  const allocation = ran && host ? buildAllocation(plan, host, rng) : null;
   const resourcesAllocated = allocation ? allocation.resources : null;
-  const instance = allocation && host ? buildInstanceInformation(host, allocation.gpus, rng) : {};
+  const instance = allocation ? allocation.instance : emptyMap();
   const active = plan.status === 'running' || plan.status === 'waiting' || plan.status === 'started' || plan.status === 'launched';
   let heartbeat = t.heartbeat;
   if (plan.status === 'running' || plan.status === 'waiting') heartbeat = Math.max(t.running, dc.nowMs - dc.origin - rng.range(2_000, 30_000));
@@ -1813,13 +1915,14 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
       ? [{ message: rng.pick(FAILURE_MESSAGES), warning: false }]
       : plan.status === 'killed'
         ? [{ message: `Job was killed by ${USER_NAMES[plan.user] ?? 'a user'}.`, warning: true }]
-        : [];
+        : emptyList<{ message: string; warning: boolean }>();
   const queuedAt = iso(dc, t.queued);
   const status = plan.status;
-  const tags = rng.chance(0.04) ? [rng.pick(dc.tags)] : [];
+  const tags = rng.chance(0.04) ? [rng.pick(dc.tags)] : emptyList<string>();
   const intermediate = done && (d.type === 'class_2D_new' || d.type === 'homo_abinit' || d.category === 'refinement') ? Math.round(fullSize * rng.range(0.5, 2)) : 0;
   const pid = rng.int(10_000, 4_000_000);
-  const updatedIso = isoRequired(dc, t.updated);
+  // A running job's heartbeats keep touching the document.
+  const updatedIso = isoRequired(dc, heartbeat !== ABSENT && heartbeat > t.updated ? heartbeat : t.updated);
   const createdIso = isoRequired(dc, t.created);
   const gpuParam = d.resources.gpu === 0 ? 0 : Math.max(d.resources.gpu, typeof plan.params.compute_num_gpus === 'number' ? plan.params.compute_num_gpus : 0);
   const resourceSpec = {
@@ -1905,7 +2008,7 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
     interactive_port: status === 'waiting' ? PRIVATE_PORT_BASE + rng.int(0, 999) : null,
     PID_monitor: active ? pid : null,
     PID_main: active && t.running !== ABSENT ? pid + 7 : null,
-    PID_workers: active && t.running !== ABSENT && plan.gpuCount > 1 ? range(pid + 20, plan.gpuCount) : [],
+    PID_workers: active && t.running !== ABSENT && plan.gpuCount > 1 ? range(pid + 20, plan.gpuCount) : emptyList(),
     cluster_job_id: null,
     cluster_job_status: null,
     cluster_job_status_code: null,
@@ -1913,12 +2016,12 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
     cluster_job_monitor_retries: 0,
     cluster_job_monitor_last_run_at: null,
     cluster_job_submission_script: null,
-    cluster_job_custom_vars: {},
-    ui_tile_images: [],
+    cluster_job_custom_vars: emptyMap(),
+    ui_tile_images: emptyList(),
     is_experiment: false,
     enable_bench: false,
-    bench: {},
-    bench_timings: {},
+    bench: emptyMap(),
+    bench_timings: emptyMap(),
     completed_count: done ? 1 : 0,
     instance_information: instance,
     last_intermediate_data_cleared_at: null,
@@ -1928,7 +2031,7 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
     is_final_result: plan.finalResult,
     is_ancestor_of_final_result: plan.ancestorOfFinal,
     no_check_inputs_ready: false,
-    progress: [],
+    progress: emptyList(),
     last_exported_at: null,
     last_exported_location: null,
     last_exported_version: null,
@@ -1938,12 +2041,12 @@ function buildJob(dc: DocContext, plan: Plan): RawJobDocument {
     deleted_at: iso(dc, t.deleted),
     import_status: null,
     attach_status: null,
-    starred_by: done && rng.chance(0.02) ? [userId] : [],
+    starred_by: done && rng.chance(0.02) ? [userId] : emptyList(),
     requeue_windows_ends_at: null,
     uid_num: plan.uidNum,
     project_uid_num: dc.projectUidNum,
     status_num: STATUS_ORDER.indexOf(status),
-    build_errors: [],
+    build_errors: emptyList(),
   };
 }
 
@@ -1980,10 +2083,11 @@ function makeHosts(rng: Rng): { hosts: Host[]; master: Host } {
   const hosts = range(1, count).map((i): Host => {
     const hostname = `gpu-node${String(i).padStart(2, '0')}`;
     const gpuCount = rng.pick([4, 4, 8]);
-    return { target: schedulerTarget(hostname, gpu, gpuCount, 64, 64), hostname, gpu, gpuCount, cores: 64, ramSlots: 64, cpuModel, memoryGb: 503.7 };
+    return { target: schedulerTarget(hostname, gpu, gpuCount, 64, 64), allocations: new Map(), hostname, gpu, gpuCount, cores: 64, ramSlots: 64, cpuModel, memoryGb: 503.7 };
   });
   const master: Host = {
     target: schedulerTarget('cryosparc-master', gpu, 0, 32, 16),
+    allocations: new Map(),
     hostname: 'cryosparc-master',
     gpu,
     gpuCount: 0,
@@ -2040,9 +2144,17 @@ export function generateProject(options: GenerateProjectOptions): SyntheticProje
   const projectCreated = origin - rng.range(5 * MINUTE, HOUR);
   const projectCreatedIso = new Date(projectCreated).toISOString();
   const lastUpdate = jobDocs.length > 0 ? isoRequired(dc, endTime) : projectCreatedIso;
+  const membersByWorkspace = new Map<string, RawJobDocument[]>();
+  for (const job of jobDocs) {
+    for (const w of job.workspace_uids) {
+      const list = membersByWorkspace.get(w);
+      if (list) list.push(job);
+      else membersByWorkspace.set(w, [job]);
+    }
+  }
   const workspaceDocs: RawWorkspaceDocument[] = range(1, workspaceCount).map((w) => {
     const uid = `W${w}`;
-    const members = jobDocs.filter((j) => j.workspace_uids.includes(uid));
+    const members = membersByWorkspace.get(uid) ?? [];
     const created = members[0] ? Date.parse(members[0].created_at) - rng.range(MINUTE, 10 * MINUTE) : projectCreated + w * MINUTE;
     const updated = members.reduce((max, j) => (j.updated_at > max ? j.updated_at : max), new Date(created).toISOString());
     return {

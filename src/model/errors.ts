@@ -92,6 +92,14 @@ export class UnavailableError extends JobgraphError {
   }
 }
 
+/** A subscriber fell too far behind; it should resubscribe with `since` = its last cursor. */
+export class SlowConsumerError extends JobgraphError {
+  constructor(message: string, options?: JobgraphErrorOptions) {
+    super('SLOW_CONSUMER', message, options);
+    this.name = 'SlowConsumerError';
+  }
+}
+
 /** True for any expected jobgraph error (any subclass). */
 export function isJobgraphError(error: unknown): error is JobgraphError {
   return error instanceof JobgraphError;

@@ -3,6 +3,8 @@ import { builder } from './builder.js';
 import './job.js';
 import './lineage.js';
 import './project.js';
+import './subscriptions.js';
+import './job-mutations.js';
 
 export const schema = builder.toSchema();
 

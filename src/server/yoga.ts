@@ -4,12 +4,18 @@ import type { Logger } from 'pino';
 import { toGraphQLError } from '../schema/errors.js';
 import { type Context, createContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
 
 export interface YogaDeps {
   store: JobStore;
+  bus: EventBus;
+  writer: JobWriter;
   logger: Logger;
+  /** Events a subscriber may fall behind by before it is cut off. @default 1000 */
+  subscriptionMaxQueue?: number;
   /** Serve GraphiQL on GET /graphql. @default true */
   graphiql?: boolean;
 }
@@ -17,11 +23,25 @@ export interface YogaDeps {
 export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-export function createYogaServer({ store, logger, graphiql = true }: YogaDeps): JobgraphYoga {
+/** What graphql-ws puts in the initial context (see ws.ts); absent for HTTP and SSE. */
+interface WebSocketInitialContext {
+  socket?: { close(code: number, reason: string): void };
+}
+
+export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxQueue }: YogaDeps): JobgraphYoga {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: () => createContext({ store }),
+    context: (initialContext) => {
+      const initial = initialContext as WebSocketInitialContext;
+      return createContext({
+        store,
+        bus,
+        writer,
+        subscriptionMaxQueue,
+        closeConnection: initial.socket ? (code, reason) => initial.socket!.close(code, reason) : undefined,
+      });
+    },
     logging: {
       debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
       info: (...args) => logger.info(args.length === 1 ? args[0] : args),

@@ -109,6 +109,8 @@ export interface StoredStatusEvent {
 
 export interface EventQuery {
   afterSeq: number;
+  /** Inclusive upper bound. */
+  upToSeq?: number | null;
   limit: number;
   projectUid?: string | null;
   jobUids?: readonly string[] | null;

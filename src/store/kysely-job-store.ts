@@ -364,6 +364,7 @@ export class KyselyJobStore implements JobStore {
 
   async readEvents(query: EventQuery): Promise<StoredStatusEvent[]> {
     let q = this.db.selectFrom('job_events').selectAll().where('seq', '>', query.afterSeq);
+    if (query.upToSeq != null) q = q.where('seq', '<=', query.upToSeq);
     if (query.projectUid != null) q = q.where('project_uid', '=', query.projectUid);
     if (query.jobUids) q = q.where('job_uid', 'in', query.jobUids.length ? [...query.jobUids] : ['']);
     if (query.statuses) q = q.where('status', 'in', query.statuses.length ? [...query.statuses] : ['building']);
