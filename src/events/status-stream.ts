@@ -54,6 +54,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   const queue: QueueItem[] = [];
   let seen: number | null = null; // highest sequence number admitted from the bus
   let overflowed = false;
+  let closed = false;
   let wake: (() => void) | null = null;
 
   const admit = (e: StoredStatusEvent) => {
@@ -114,6 +115,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
           yield OVERFLOW;
           return;
         }
+        if (closed) return;
         if (queue.length === 0) {
           await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
@@ -137,8 +139,11 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   const stream = run();
   // A stream closed before its first read never enters run(), so its finally would not unsubscribe.
   const close = stream.return.bind(stream);
+  // A return() while the generator waits for events would queue behind that wait forever: wake it so it can finish.
   stream.return = (value) => {
+    closed = true;
     unsubscribe();
+    wake?.();
     return close(value);
   };
   return stream;

@@ -5,7 +5,8 @@
  * (one transaction per batch, status events for created and changed jobs);
  * invalid documents are reported, never written.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
@@ -64,7 +65,8 @@ function errorCode(error: unknown): string | undefined {
 async function readJsonFile(file: string): Promise<ReadDocumentResult<unknown>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // The callback API costs the main thread less per file than fs/promises' FileHandle.
+    text = await new Promise<string>((resolve, reject) => readFile(file, 'utf8', (error, data) => (error ? reject(error) : resolve(data))));
   } catch (error) {
     const code = errorCode(error);
     const message = code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`;

@@ -1444,12 +1444,8 @@ function assignHost(ctx: ProjectContext, plan: Plan): void {
   plan.gpuCount = Math.min(wantGpus, plan.host.gpuCount);
 }
 
-interface PlanOptions {
-  readonly jobs: number;
-}
-
-/** Pass 1: every job's type, connections, status and times (ms from a zero origin). */
-function planJobs(ctx: ProjectContext, { jobs: n }: PlanOptions): Plan[] {
+/** Pass 1: the type, connections, status and times (ms from a zero origin) of `n` jobs. */
+function planJobs(ctx: ProjectContext, n: number): Plan[] {
   const { rng } = ctx;
   const plans: Plan[] = [];
   // Jobs later jobs may connect to, and those with successors (branch points).
@@ -1511,6 +1507,7 @@ function planJobs(ctx: ProjectContext, { jobs: n }: PlanOptions): Plan[] {
       params: draft.params,
       inputs: draft.inputs,
       items: draft.items,
+      // Set right below: the lineage refers to this plan's own outputs.
       lin: undefined as unknown as Lineage,
       anchor,
       clonedFrom,
@@ -2121,7 +2118,7 @@ export function generateProject(options: GenerateProjectOptions): SyntheticProje
   const idSalt = rng.hex(4);
   const title = options.title ?? `${sample.title} ${rng.pick(['screening', 'dataset', 'collection'])} ${rng.int(1, 12)}`;
 
-  const plans = planJobs(ctx, { jobs });
+  const plans = planJobs(ctx, jobs);
   let endTime = 0;
   for (const plan of plans) endTime = Math.max(endTime, plan.times.updated);
   finishPlans(ctx, plans, endTime);

@@ -124,6 +124,14 @@ export type JobOrderField =
   /** Last modification time. */
   | 'UPDATED_AT';
 
+/** Names one job. */
+export type JobRefInput = {
+  /** Project uid, e.g. `P3`. */
+  projectUid: string;
+  /** Job uid, e.g. `J42`. */
+  uid: string;
+};
+
 /** Where a job is in its lifecycle: building → queued → launched → started → running (⇄ waiting) → completed | killed | failed. */
 export type JobStatus =
   /** Being configured: params and connections can still change. */
@@ -186,6 +194,32 @@ export type QueueStatus =
   | 'WAITING_MAINTENANCE'
   /** Waiting for free resources in its lane. */
   | 'WAITING_RESOURCES';
+
+/** Move a job through its lifecycle (queue, kill, clear, mark completed, …). */
+export type SetJobStatusInput = {
+  /** Project uid, e.g. `P3`. */
+  projectUid: string;
+  /** The new status; must be allowed from the current one (see the README). */
+  status: JobStatus;
+  /** Job uid, e.g. `J42`. */
+  uid: string;
+};
+
+/** Edit the descriptive fields of a job; omitted fields stay as they are. */
+export type UpdateJobInput = {
+  /** New markdown description (at most 100,000 characters). */
+  description?: string | null | undefined;
+  /** New queue priority. */
+  priority?: number | null | undefined;
+  /** Project uid, e.g. `P3`. */
+  projectUid: string;
+  /** New tag list (replaces the old one; at most 100 tags). */
+  tags?: Array<string> | null | undefined;
+  /** New title (at most 200 characters). */
+  title?: string | null | undefined;
+  /** Job uid, e.g. `J42`. */
+  uid: string;
+};
 
 export type DemoJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -272,6 +306,62 @@ export type LineageGraphQueryVariables = Exact<{
 
 
 export type LineageGraphQuery = { lineage: { truncated: boolean, root: { uid: string }, nodes: Array<{ depth: number, relation: LineageRelation, job: { uid: string, status: JobStatus } }>, edges: Array<{ parentUid: string, childUid: string }> } };
+
+export type JobStatusChangedSubscriptionVariables = Exact<{
+  projectUid?: string | null | undefined;
+  workspaceUid?: string | null | undefined;
+  jobUid?: string | null | undefined;
+  statuses?: Array<JobStatus> | JobStatus | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type JobStatusChangedSubscription = { jobStatusChanged: { cursor: string, projectUid: string, jobUid: string, previousStatus: JobStatus | null, status: JobStatus, at: string, job: { uid: string, status: JobStatus } } };
+
+export type JobStatusChangedWithDocumentSubscriptionVariables = Exact<{
+  projectUid?: string | null | undefined;
+}>;
+
+
+export type JobStatusChangedWithDocumentSubscription = { jobStatusChanged: { cursor: string, jobUid: string, status: JobStatus, job: { document: unknown } } };
+
+export type LineageStatusChangedSubscriptionVariables = Exact<{
+  projectUid: string;
+  uid: string;
+  direction?: LineageDirection | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type LineageStatusChangedSubscription = { lineageStatusChanged: { cursor: string, jobUid: string, previousStatus: JobStatus | null, status: JobStatus } };
+
+export type SetJobStatusMutationVariables = Exact<{
+  input: SetJobStatusInput;
+}>;
+
+
+export type SetJobStatusMutation = { setJobStatus: { job: { uid: string, status: JobStatus, queuedAt: string | null, completedAt: string | null, completedCount: number }, event: { cursor: string, previousStatus: JobStatus | null, status: JobStatus, jobUid: string } } };
+
+export type UpdateJobMutationVariables = Exact<{
+  input: UpdateJobInput;
+}>;
+
+
+export type UpdateJobMutation = { updateJob: { job: { uid: string, title: string, description: string, tags: Array<string>, priority: number } } };
+
+export type StarJobMutationVariables = Exact<{
+  input: JobRefInput;
+}>;
+
+
+export type StarJobMutation = { starJob: { job: { uid: string, starredBy: Array<string> } } };
+
+export type UnstarJobMutationVariables = Exact<{
+  input: JobRefInput;
+}>;
+
+
+export type UnstarJobMutation = { unstarJob: { job: { uid: string, starredBy: Array<string> } } };
 
 export type ProjectDetailQueryVariables = Exact<{
   uid: string;
@@ -892,6 +982,107 @@ export const LineageGraphDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LineageGraphQuery, LineageGraphQueryVariables>;
+export const JobStatusChangedDocument = new TypedDocumentString(`
+    subscription JobStatusChanged($projectUid: String, $workspaceUid: String, $jobUid: String, $statuses: [JobStatus!], $since: String) {
+  jobStatusChanged(
+    projectUid: $projectUid
+    workspaceUid: $workspaceUid
+    jobUid: $jobUid
+    statuses: $statuses
+    since: $since
+  ) {
+    cursor
+    projectUid
+    jobUid
+    previousStatus
+    status
+    at
+    job {
+      uid
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobStatusChangedSubscription, JobStatusChangedSubscriptionVariables>;
+export const JobStatusChangedWithDocumentDocument = new TypedDocumentString(`
+    subscription JobStatusChangedWithDocument($projectUid: String) {
+  jobStatusChanged(projectUid: $projectUid) {
+    cursor
+    jobUid
+    status
+    job {
+      document
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobStatusChangedWithDocumentSubscription, JobStatusChangedWithDocumentSubscriptionVariables>;
+export const LineageStatusChangedDocument = new TypedDocumentString(`
+    subscription LineageStatusChanged($projectUid: String!, $uid: String!, $direction: LineageDirection, $since: String) {
+  lineageStatusChanged(
+    projectUid: $projectUid
+    uid: $uid
+    direction: $direction
+    since: $since
+  ) {
+    cursor
+    jobUid
+    previousStatus
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<LineageStatusChangedSubscription, LineageStatusChangedSubscriptionVariables>;
+export const SetJobStatusDocument = new TypedDocumentString(`
+    mutation SetJobStatus($input: SetJobStatusInput!) {
+  setJobStatus(input: $input) {
+    job {
+      uid
+      status
+      queuedAt
+      completedAt
+      completedCount
+    }
+    event {
+      cursor
+      previousStatus
+      status
+      jobUid
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetJobStatusMutation, SetJobStatusMutationVariables>;
+export const UpdateJobDocument = new TypedDocumentString(`
+    mutation UpdateJob($input: UpdateJobInput!) {
+  updateJob(input: $input) {
+    job {
+      uid
+      title
+      description
+      tags
+      priority
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateJobMutation, UpdateJobMutationVariables>;
+export const StarJobDocument = new TypedDocumentString(`
+    mutation StarJob($input: JobRefInput!) {
+  starJob(input: $input) {
+    job {
+      uid
+      starredBy
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StarJobMutation, StarJobMutationVariables>;
+export const UnstarJobDocument = new TypedDocumentString(`
+    mutation UnstarJob($input: JobRefInput!) {
+  unstarJob(input: $input) {
+    job {
+      uid
+      starredBy
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnstarJobMutation, UnstarJobMutationVariables>;
 export const ProjectDetailDocument = new TypedDocumentString(`
     query ProjectDetail($uid: String!, $filter: JobFilter, $first: Int) {
   project(uid: $uid) {
