@@ -67,6 +67,8 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   const overflow = () => {
     overflowed = true;
     queue.length = 0;
+    // Stop listening at once: the consumer may not pull again for a long time (or ever).
+    unsubscribe();
     onOverflow?.();
   };
   const unsubscribe = bus.subscribe((events) => {

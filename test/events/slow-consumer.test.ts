@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/model/job.js';
+import { JobStatusChangedDocument, JobStatusChangedWithDocumentDocument } from '../gql/graphql.js';
+import { seedTwoProjects } from '../helpers/dataset.js';
+import { createObservableBus, subscribe, wsClient } from '../helpers/live.js';
+import { connectRawWebSocket } from '../helpers/raw-ws.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type TestStore, createTestStore } from '../helpers/stores.js';
+
+const MAX_QUEUE = 100;
+const BATCH = 20;
+
+describe('a slow subscriber', () => {
+  let ts: TestStore;
+  let server: TestServer;
+  let jobs: Job[];
+  const bus = createObservableBus();
+
+  beforeAll(async () => {
+    ts = await createTestStore('sqlite');
+    jobs = (await seedTwoProjects(ts.store, [200, 5])).filter((j) => j.project_uid === 'P1');
+    server = await startTestServer(ts.store, { subscriptionMaxQueue: MAX_QUEUE }, { bus });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await ts?.dispose();
+  });
+
+  it('is cut off at its queue cap with close code 4429 while others keep receiving, and resumes from its cursor', async () => {
+    // A graphql-ws client over a raw socket that stops reading after subscribing.
+    const slow = await connectRawWebSocket(server.wsUrl, 'graphql-transport-ws');
+    slow.sendText(JSON.stringify({ type: 'connection_init' }));
+    for (let i = 0; i < 200 && !slow.messages.some((m) => m.includes('connection_ack')); i++) await new Promise((r) => setTimeout(r, 10));
+    const mark = bus.mark();
+    slow.sendText(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: JobStatusChangedWithDocumentDocument.toString(), variables: { projectUid: 'P1' } } }));
+    const fast = subscribe(wsClient(server.wsUrl), JobStatusChangedDocument, { projectUid: 'P1' });
+    await bus.waitForSubscriptions(mark + 2);
+    slow.pause();
+
+    // Flip statuses in batches until the server has cut the slow subscriber off (its bus listener is gone).
+    let written = 0;
+    let status: Job['status'] = 'building';
+    const base = jobs.filter((j) => !j.deleted).slice(0, BATCH);
+    for (let round = 0; round < 2000 && bus.subscribers() > 1; round++) {
+      status = status === 'building' ? 'queued' : 'building';
+      const result = await server.app.writer.writeJobs(base.map((j) => ({ ...j, status })));
+      written += result.events.length;
+      // Paced so a reading subscriber keeps up; the paused one cannot.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(bus.subscribers(), 'the slow subscriber was removed').toBe(1);
+    await fast.waitFor(written, 30_000);
+    expect(fast.results).toHaveLength(written);
+
+    slow.resume();
+    expect(await slow.closed).toBe(4429);
+    const received = slow.messages
+      .map((m) => JSON.parse(m) as { type: string; payload?: { data?: { jobStatusChanged: { cursor: string } } } })
+      .filter((m) => m.type === 'next' && m.payload?.data);
+    expect(received.length).toBeLessThan(written);
+    const lastCursor = received.at(-1)?.payload?.data?.jobStatusChanged.cursor;
+
+    // Resuming from the last cursor it got brings exactly the rest.
+    const resumed = subscribe(wsClient(server.wsUrl), JobStatusChangedDocument, { projectUid: 'P1', since: lastCursor });
+    await resumed.waitFor(written - received.length, 30_000);
+    expect(resumed.results.map((r) => r.data!.jobStatusChanged.cursor)).toEqual(fast.results.slice(received.length).map((r) => r.data!.jobStatusChanged.cursor));
+    slow.destroy();
+    fast.stop();
+    resumed.stop();
+  }, 60_000);
+});
