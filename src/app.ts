@@ -6,7 +6,9 @@ import { loadProjects } from './ingest/load-dataset.js';
 import { createLogger } from './logger.js';
 import type { EventBus } from './events/event-bus.js';
 import { type JobWriter, createJobWriter } from './events/job-writer.js';
+import { startLogWatcher } from './events/log-watcher.js';
 import { createMemoryBus } from './events/memory-bus.js';
+import { createRedisBus } from './events/redis-bus.js';
 import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
 import { attachWebSocketServer } from './server/ws.js';
@@ -41,7 +43,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
-  const bus = overrides.bus ?? createMemoryBus();
+  const bus = overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus());
+  const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
   const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxQueue: config.subscriptionMaxQueue });
   const httpServer = createServer(yoga);
@@ -68,6 +71,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return { url: `http://${host}:${address.port}${yoga.graphqlEndpoint}`, port: address.port };
     },
     async stop() {
+      logWatcher.stop();
       await ws.close();
       await bus.close();
       httpServer.closeAllConnections();

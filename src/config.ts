@@ -15,6 +15,8 @@ export const SETTINGS = {
   pgSchema: { flag: '--pg-schema', env: 'JOBGRAPH_PG_SCHEMA' },
   pgPoolMax: { flag: '--pg-pool-max', env: 'JOBGRAPH_PG_POOL_MAX' },
   watch: { flag: '--watch', env: 'JOBGRAPH_WATCH' },
+  redis: { flag: '--redis', env: 'JOBGRAPH_REDIS_URL' },
+  logWatchIntervalMs: { flag: '--log-watch-interval-ms', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS' },
   subscriptionMaxQueue: { flag: '--subscription-max-queue', env: 'JOBGRAPH_SUBSCRIPTION_MAX_QUEUE' },
 } as const;
 
@@ -42,6 +44,10 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   pgSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a lower-case SQL identifier' }).default('public'),
   pgPoolMax: z.coerce.number().int().min(1, { error: 'expected at least 1' }).max(1000).default(10),
+  /** `redis://` URL of the event bus shared by several gateways; without it, events stay in this process. */
+  redis: z.string().regex(/^rediss?:\/\//, { error: 'expected a redis:// URL' }).optional(),
+  /** How often the event log's head is checked for events the bus did not bring. */
+  logWatchIntervalMs: z.coerce.number({ error: 'expected a number' }).int().min(50, { error: 'expected at least 50' }).default(1000),
   /** A CryoSPARC project directory to watch for changed job documents. */
   watch: z.string().min(1).optional(),
   /** Events a subscriber may fall behind by before it is cut off (websocket close 4429, error SLOW_CONSUMER). */

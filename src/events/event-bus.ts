@@ -1,6 +1,16 @@
 import type { StoredStatusEvent } from '../store/job-store.js';
 
 /**
+ * What a bus hands its listeners: committed events in sequence order, and/or
+ * `head`, the highest sequence number known to be committed. A listener that
+ * learns of a head beyond what it has seen reads the difference from the log.
+ */
+export interface BusMessage {
+  events: readonly StoredStatusEvent[];
+  head?: number;
+}
+
+/**
  * Wakes subscribers after a write has committed. The bus is not the truth —
  * the event log is: a subscriber that sees a gap in sequence numbers reads the
  * missing events from the log, so a lost or reordered publish delays an event
@@ -9,8 +19,10 @@ import type { StoredStatusEvent } from '../store/job-store.js';
 export interface EventBus {
   /** Announces committed events, in sequence order. Call only after the transaction committed. */
   publish(events: readonly StoredStatusEvent[]): Promise<void>;
-  /** Calls `listener` with every published batch (from any process for distributed buses). Returns the unsubscribe function. */
-  subscribe(listener: (events: readonly StoredStatusEvent[]) => void): () => void;
+  /** Tells this process's listeners that the log reaches `head` (see LogWatcher); not sent to other processes. */
+  announceHead(head: number): void;
+  /** Calls `listener` with every message (from any process, for a distributed bus). Returns the unsubscribe function. */
+  subscribe(listener: (message: BusMessage) => void): () => void;
   /** Whether the bus can currently deliver (a Redis bus is not while disconnected). */
   isReady(): boolean;
   close(): Promise<void>;

@@ -1,18 +1,15 @@
-import type { StoredStatusEvent } from '../store/job-store.js';
 import type { EventBus } from './event-bus.js';
+import { createListenerSet } from './listeners.js';
 
 /** In-process bus: one gateway process, no network. */
 export function createMemoryBus(): EventBus {
-  const listeners = new Set<(events: readonly StoredStatusEvent[]) => void>();
+  const listeners = createListenerSet();
   return {
     async publish(events) {
-      if (events.length === 0) return;
-      for (const listener of [...listeners]) listener(events);
+      if (events.length > 0) listeners.emit({ events });
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    announceHead: (head) => listeners.emit({ events: [], head }),
+    subscribe: (listener) => listeners.add(listener),
     isReady: () => true,
     async close() {
       listeners.clear();

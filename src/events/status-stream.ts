@@ -71,10 +71,18 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     unsubscribe();
     onOverflow?.();
   };
-  const unsubscribe = bus.subscribe((events) => {
+  const unsubscribe = bus.subscribe(({ events, head: known }) => {
     if (overflowed) return;
-    if (seen === null) for (const e of events) earlyMax = Math.max(earlyMax, e.seq);
-    else for (const e of events) admit(e);
+    if (seen === null) {
+      for (const e of events) earlyMax = Math.max(earlyMax, e.seq);
+      if (known != null) earlyMax = Math.max(earlyMax, known);
+    } else {
+      for (const e of events) admit(e);
+      if (known != null && known > seen) {
+        queue.push({ kind: 'gap', after: seen, upTo: known });
+        seen = known;
+      }
+    }
     if (queue.length > maxQueue) overflow();
     wake?.();
   });

@@ -158,7 +158,16 @@ export type RawWorkspaceDocument = Record<string, unknown> & {
   updated_at: string;
 };
 
-/** One project: its document, its workspaces and its jobs in uid order. */
+/**
+ * One project: its document, its workspaces and its jobs in uid order.
+ *
+ * The documents are JSON-compatible data. Parts that repeat across jobs are
+ * frozen and shared rather than copied (a large share of generation time
+ * went to copying them): empty lists and maps, input/output `slots`,
+ * `resources_allocated` and `instance_information` (per host and
+ * allocation), and the `versions`/`metafiles`/`num_items` lists an output's
+ * results share. Copy a document before mutating it.
+ */
 export interface SyntheticProject {
   project: RawProjectDocument;
   workspaces: RawWorkspaceDocument[];

@@ -85,22 +85,27 @@ export async function watchProjectDirectory({
   let projectUid = (await readProjectDocument(root)).uid;
   const timers = new Map<string, NodeJS.Timeout>();
   const queues = new Map<string, Promise<void>>();
+  /** Change count per file, so a run can tell that a newer change will be handled after it. */
+  const generations = new Map<string, number>();
   let closed = false;
 
   const reportInvalid = (file: string, problems: DocumentProblem[]) => {
     logger.warn({ code: 'INVALID_DOCUMENT', file, problems }, `ignored an invalid document: ${file}`);
   };
 
+  /** True when the file changed again since `generation`: a later run will read it. */
+  const superseded = (file: string, generation: number | undefined) => closed || generations.get(file) !== generation;
+
   /** Reads a document, retrying once when it looks half-written; undefined when a newer change is pending. */
   async function readSettled<T>(file: string, read: () => Promise<ReadDocumentResult<T>>): Promise<ReadDocumentResult<T> | undefined> {
+    const generation = generations.get(file);
     let result = await read();
     if (!result.ok && result.kind !== 'invalid') {
       await delay(retryDelayMs);
-      if (closed || timers.has(file)) return undefined;
+      if (superseded(file, generation)) return undefined;
       result = await read();
     }
-    // A change that arrived meanwhile is read again after its own debounce.
-    return closed || timers.has(file) ? undefined : result;
+    return superseded(file, generation) ? undefined : result;
   }
 
   async function storeJob(file: string): Promise<void> {
@@ -108,7 +113,9 @@ export async function watchProjectDirectory({
     if (!result) return;
     if (!result.ok) return reportInvalid(file, result.problems);
     const { created, events } = await writer.writeJobs([result.value]);
-    logger.info({ file, job: result.value.uid, created: created > 0, events: events.length }, 'stored a changed job document');
+    // Running jobs rewrite their document often; only a status move is news.
+    const level = events.length > 0 ? 'info' : 'debug';
+    logger[level]({ file, job: result.value.uid, created: created > 0, events: events.length }, 'stored a changed job document');
   }
 
   async function storeProject(file: string): Promise<void> {
@@ -121,8 +128,15 @@ export async function watchProjectDirectory({
   }
 
   async function storeWorkspaces(file: string): Promise<void> {
-    const { workspaces, problems } = await readWorkspacesFile(file, projectUid);
-    if (closed || timers.has(file)) return;
+    const generation = generations.get(file);
+    let { workspaces, problems } = await readWorkspacesFile(file, projectUid);
+    if (problems.length > 0 && workspaces.length === 0) {
+      // Possibly half-written, like a job document: one more look.
+      await delay(retryDelayMs);
+      if (superseded(file, generation)) return;
+      ({ workspaces, problems } = await readWorkspacesFile(file, projectUid));
+    }
+    if (superseded(file, generation)) return;
     if (problems.length > 0) reportInvalid(file, problems);
     await store.writeWorkspaces(workspaces);
     logger.info({ file, workspaces: workspaces.length }, 'stored changed workspace documents');
@@ -132,6 +146,7 @@ export async function watchProjectDirectory({
 
   /** Runs the file's handler after the debounce, one run at a time per file. */
   function schedule(file: string, kind: FileKind) {
+    generations.set(file, (generations.get(file) ?? 0) + 1);
     clearTimeout(timers.get(file));
     timers.set(
       file,

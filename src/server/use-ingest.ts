@@ -96,8 +96,11 @@ export function useIngestEndpoint({ writer, logger, path = '/ingest', maxBodyByt
           jsonResponse(fetchAPI, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `expected ${JSON_TYPE} or ${NDJSON_TYPE}` }),
         );
       }
+      // The rest of the body stays unread, so the connection cannot carry another request.
       const tooLarge = () =>
-        endResponse(jsonResponse(fetchAPI, 413, { code: 'PAYLOAD_TOO_LARGE', message: `the body exceeds ${maxBodyBytes} bytes` }));
+        endResponse(
+          jsonResponse(fetchAPI, 413, { code: 'PAYLOAD_TOO_LARGE', message: `the body exceeds ${maxBodyBytes} bytes` }, { connection: 'close' }),
+        );
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > maxBodyBytes) return tooLarge();
       let text: string;

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
+import { useReadiness } from './use-readiness.js';
 
 export interface YogaDeps {
   store: JobStore;
@@ -57,5 +58,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
     renderGraphiQL,
     landingPage: false,
+    plugins: [useReadiness({ store, bus })],
   });
 }

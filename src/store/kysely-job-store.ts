@@ -346,7 +346,7 @@ export class KyselyJobStore implements JobStore {
 
   async writeJobs(jobs: readonly Job[], options: WriteJobsOptions = {}): Promise<WriteJobsResult> {
     if (jobs.length === 0) return { created: 0, updated: 0, events: [] };
-    return this.db.transaction().execute((trx) => writeJobsIn(trx, jobs, options));
+    return this.db.transaction().execute((trx) => writeJobsIn(trx, jobs, options, this.dialect));
   }
 
   async updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined> {
@@ -357,7 +357,7 @@ export class KyselyJobStore implements JobStore {
       const row = await read.modifyEnd(named('readJobForUpdate')).executeTakeFirst();
       if (!row) return undefined;
       const next = change(rowToJob(row));
-      const { events } = await writeJobsIn(trx, [next], {});
+      const { events } = await writeJobsIn(trx, [next], {}, this.dialect);
       return { job: next, event: events[0] };
     });
   }
@@ -398,7 +398,10 @@ function eventRowToEvent(row: JobEventRow): StoredStatusEvent {
 }
 
 /** The single write path: rows, edges, workspaces, tags and status events in the caller's transaction. */
-async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true }: WriteJobsOptions): Promise<WriteJobsResult> {
+// Any fixed number: the same in every jobgraph process sharing a database.
+const EVENT_LOG_LOCK = 0x6a6f6265;
+
+async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true }: WriteJobsOptions, dialect: 'sqlite' | 'postgres'): Promise<WriteJobsResult> {
   // A batch may name the same job twice (a watched file rewritten quickly): the last document wins.
   const latest = new Map<string, Job>();
   for (const job of jobs) latest.set(keyOf(job.project_uid, job.uid), job);
@@ -474,6 +477,12 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
         }))
     : [];
   const events: StoredStatusEvent[] = [];
+  if (changes.length > 0 && dialect === 'postgres') {
+    // Sequence numbers must commit in order, or a reader could pass 42 before 41 becomes visible and never
+    // see 41. Taking this lock before drawing numbers, and holding it to commit, makes commit order = seq order.
+    // SQLite has a single writer, so it already is.
+    await sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`.execute(trx);
+  }
   for (const part of chunk(changes, INSERT_CHUNK)) {
     const rows = await trx.insertInto('job_events').values(part).returningAll().modifyEnd(named('appendEvents')).execute();
     events.push(...rows.map(eventRowToEvent));

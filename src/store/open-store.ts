@@ -3,6 +3,7 @@ import type { JobStore } from './job-store.js';
 import { KyselyJobStore } from './kysely-job-store.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
+import { withUnavailableErrors } from './unavailable.js';
 
 export interface OpenStoreOptions {
   /** A SQLite file path (or `:memory:`), or a `postgres://` / `postgresql://` URL. */
@@ -21,7 +22,7 @@ export function isPostgresUrl(db: string): boolean {
 /** Opens the store the `db` setting names and brings its schema up to date. */
 export async function openStore({ db, schema, poolMax, onQuery }: OpenStoreOptions): Promise<JobStore> {
   if (isPostgresUrl(db)) {
-    return new KyselyJobStore(await openPostgres({ url: db, schema, poolMax, onQuery }), 'postgres');
+    return withUnavailableErrors(new KyselyJobStore(await openPostgres({ url: db, schema, poolMax, onQuery }), 'postgres'));
   }
-  return new KyselyJobStore(await openSqlite({ file: db, onQuery }), 'sqlite');
+  return withUnavailableErrors(new KyselyJobStore(await openSqlite({ file: db, onQuery }), 'sqlite'));
 }

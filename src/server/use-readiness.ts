@@ -1,0 +1,33 @@
+import { useReadinessCheck } from 'graphql-yoga';
+import type { EventBus } from '../events/event-bus.js';
+import type { JobStore } from '../store/job-store.js';
+
+export interface ReadinessOptions {
+  store: JobStore;
+  bus: EventBus;
+  /** Longest a database probe may take before the gateway counts as not ready. @default 2000 */
+  timeoutMs?: number;
+}
+
+/**
+ * `GET /ready`: 200 when the database answers and the bus is connected, 503
+ * with the failing parts otherwise. (`GET /health` — process alive — is
+ * yoga's built-in health check.)
+ */
+export function useReadiness({ store, bus, timeoutMs = 2000 }: ReadinessOptions) {
+  return useReadinessCheck({
+    endpoint: '/ready',
+    check: async ({ fetchAPI }) => {
+      const database = await Promise.race([
+        store.lastEventSeq().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+      ]);
+      const eventBus = bus.isReady();
+      const body = JSON.stringify({ ready: database && eventBus, database, eventBus });
+      return new fetchAPI.Response(body, { status: database && eventBus ? 200 : 503, headers: { 'content-type': 'application/json' } });
+    },
+  });
+}
