@@ -46,7 +46,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bus = overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus());
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
-  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxQueue: config.subscriptionMaxQueue });
+  // Watch first, then import: a change made during the import is seen by one or the other.
+  const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
+  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag });
   const httpServer = createServer(yoga);
   const ws = attachWebSocketServer(httpServer, yoga);
 
@@ -72,6 +74,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async stop() {
       logWatcher.stop();
+      await watcher?.close();
       await ws.close();
       await bus.close();
       httpServer.closeAllConnections();
@@ -79,4 +82,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+async function startWatching(dir: string, deps: { store: JobStore; writer: JobWriter; logger: Logger }) {
+  const { watchProjectDirectory } = await import('./ingest/watch-project.js');
+  const { importProjectDirectory } = await import('./ingest/import-project.js');
+  const watcher = await watchProjectDirectory({ dir, ...deps });
+  await watcher.ready;
+  const report = await importProjectDirectory({ dir, ...deps });
+  deps.logger.info(
+    { dir, jobs: report.jobsStored, events: report.events, problems: report.problems.length, ms: Math.round(report.elapsedMs) },
+    'watching a CryoSPARC project directory',
+  );
+  for (const problem of report.problems) deps.logger.warn({ code: 'INVALID_DOCUMENT', ...problem }, 'skipped an invalid document');
+  return watcher;
 }

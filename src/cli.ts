@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, type ConfigInput, loadConfig } from './config.js';
+import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig } from './config.js';
 
 const program = new Command()
   .name('jobgraph')
   .description('GraphQL gateway over CryoSPARC job data')
   .showHelpAfterError();
 
-const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL (env JOBGRAPH_DB; default ./data/jobgraph.db)'] as const;
-const logOption = ['--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env JOBGRAPH_LOG_LEVEL; default info)'] as const;
+/** Adds the named settings as options; each one's help names its environment variable too. */
+function withSettings(command: Command, names: SettingName[]): Command {
+  for (const name of names) command.option(SETTINGS[name].flag, `${SETTINGS[name].help} [env ${SETTINGS[name].env}]`);
+  return command;
+}
+
+const STORE_SETTINGS: SettingName[] = ['db', 'pgSchema', 'pgPoolMax', 'logLevel'];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -16,16 +21,17 @@ function positiveInt(value: string): number {
   return n;
 }
 
-program
-  .command('serve')
-  .description('serve GraphQL over HTTP, SSE and websockets on /graphql')
-  .option(...dbOption)
-  .option('--host <host>', 'interface to bind (env JOBGRAPH_HOST; default 127.0.0.1)')
-  .option('--port <port>', 'port, 0 for any free one (env JOBGRAPH_PORT; default 4000)')
-  .option('--demo', 'load the demo projects when the database is empty (env JOBGRAPH_DEMO)')
-  .option('--no-graphiql', 'do not serve GraphiQL (env JOBGRAPH_GRAPHIQL=false)')
-  .option(...logOption)
-  .action(async (opts: ConfigInput & { graphiql?: boolean }) => {
+withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE and websockets on /graphql'), [
+  ...STORE_SETTINGS,
+  'host',
+  'port',
+  'demo',
+  'graphiql',
+  'redis',
+  'watch',
+  'subscriptionMaxLag',
+  'logWatchIntervalMs',
+]).action(async (opts: ConfigInput & { graphiql?: boolean }) => {
     const { createApp } = await import('./app.js');
     const config = loadConfig({ ...opts, graphiql: opts.graphiql === false ? false : undefined });
     const app = await createApp(config);
@@ -40,19 +46,29 @@ program
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
   });
 
-program
-  .command('seed')
-  .description('generate realistic synthetic CryoSPARC projects into the database')
-  .requiredOption('--jobs <n>', 'total number of jobs', positiveInt)
-  .option('--projects <n>', 'number of projects to spread them over', positiveInt, 1)
-  .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, 1)
-  .option(...dbOption)
-  .option(...logOption)
-  .action(async (opts: { jobs: number; projects: number; seed: number; db?: string; logLevel?: string }) => {
+withSettings(
+  program
+    .command('seed')
+    .description('generate realistic synthetic CryoSPARC projects into the database')
+    .requiredOption('--jobs <n>', 'total number of jobs', positiveInt)
+    .option('--projects <n>', 'number of projects to spread them over', positiveInt, 1)
+    .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, 1),
+  STORE_SETTINGS,
+).action(async (opts: ConfigInput & { jobs: number; projects: number; seed: number }) => {
     const { seedDatabase } = await import('./ingest/seed.js');
-    const config = loadConfig({ db: opts.db, logLevel: opts.logLevel });
-    await seedDatabase({ config, jobs: opts.jobs, projects: opts.projects, seed: opts.seed, progress: process.stderr.isTTY });
+    const { jobs, projects, seed, ...settings } = opts;
+    const config = loadConfig(settings);
+    await seedDatabase({ config, jobs, projects, seed, progress: process.stderr.isTTY });
   });
+
+withSettings(
+  program.command('import').description('load a CryoSPARC project directory (project.json, workspaces.json, J*/job.json; v5 or v4 shape)').argument('<dir>', 'project directory'),
+  STORE_SETTINGS,
+).action(async (dir: string, opts: ConfigInput) => {
+  const { runImport } = await import('./ingest/import-command.js');
+  const report = await runImport({ config: loadConfig(opts), dir, progress: process.stderr.isTTY });
+  if (report.problems.length > 0) process.exitCode = 1;
+});
 
 program
   .command('schema')

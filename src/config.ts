@@ -6,18 +6,18 @@ import { z } from 'zod';
  * reads `process.env`.
  */
 export const SETTINGS = {
-  db: { flag: '--db', env: 'JOBGRAPH_DB' },
-  host: { flag: '--host', env: 'JOBGRAPH_HOST' },
-  port: { flag: '--port', env: 'JOBGRAPH_PORT' },
-  demo: { flag: '--demo', env: 'JOBGRAPH_DEMO' },
-  graphiql: { flag: '--graphiql', env: 'JOBGRAPH_GRAPHIQL' },
-  logLevel: { flag: '--log-level', env: 'JOBGRAPH_LOG_LEVEL' },
-  pgSchema: { flag: '--pg-schema', env: 'JOBGRAPH_PG_SCHEMA' },
-  pgPoolMax: { flag: '--pg-pool-max', env: 'JOBGRAPH_PG_POOL_MAX' },
-  watch: { flag: '--watch', env: 'JOBGRAPH_WATCH' },
-  redis: { flag: '--redis', env: 'JOBGRAPH_REDIS_URL' },
-  logWatchIntervalMs: { flag: '--log-watch-interval-ms', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS' },
-  subscriptionMaxQueue: { flag: '--subscription-max-queue', env: 'JOBGRAPH_SUBSCRIPTION_MAX_QUEUE' },
+  db: { flag: '--db <path-or-url>', env: 'JOBGRAPH_DB', help: 'SQLite file or postgres:// URL (default ./data/jobgraph.db)' },
+  host: { flag: '--host <host>', env: 'JOBGRAPH_HOST', help: 'interface to bind (default 127.0.0.1)' },
+  port: { flag: '--port <port>', env: 'JOBGRAPH_PORT', help: 'port to listen on, 0 for any free one (default 4000)' },
+  demo: { flag: '--demo', env: 'JOBGRAPH_DEMO', help: 'load the demo projects when the database has no project' },
+  graphiql: { flag: '--no-graphiql', env: 'JOBGRAPH_GRAPHIQL', help: 'do not serve GraphiQL (env: false)' },
+  logLevel: { flag: '--log-level <level>', env: 'JOBGRAPH_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
+  pgSchema: { flag: '--pg-schema <name>', env: 'JOBGRAPH_PG_SCHEMA', help: 'PostgreSQL schema holding the tables (default public)' },
+  pgPoolMax: { flag: '--pg-pool-max <n>', env: 'JOBGRAPH_PG_POOL_MAX', help: 'PostgreSQL connections per process (default 10)' },
+  watch: { flag: '--watch <dir>', env: 'JOBGRAPH_WATCH', help: 'CryoSPARC project directory to watch for changed job.json files' },
+  redis: { flag: '--redis <url>', env: 'JOBGRAPH_REDIS_URL', help: 'redis:// URL of the event bus shared by several gateways' },
+  logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring (default 1000)' },
+  subscriptionMaxLag: { flag: '--subscription-max-lag <n>', env: 'JOBGRAPH_SUBSCRIPTION_MAX_LAG', help: 'log positions a subscriber may fall behind before it is cut off (default 10000)' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -50,8 +50,8 @@ export const configSchema = z.object({
   logWatchIntervalMs: z.coerce.number({ error: 'expected a number' }).int().min(50, { error: 'expected at least 50' }).default(1000),
   /** A CryoSPARC project directory to watch for changed job documents. */
   watch: z.string().min(1).optional(),
-  /** Events a subscriber may fall behind by before it is cut off (websocket close 4429, error SLOW_CONSUMER). */
-  subscriptionMaxQueue: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected at least 1' }).default(1000),
+  /** Log positions a subscriber may fall behind before it is cut off (websocket close 4429, error SLOW_CONSUMER). */
+  subscriptionMaxLag: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected at least 1' }).default(10_000),
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;
@@ -82,7 +82,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       result.error.issues.map((issue) => {
         const name = String(issue.path[0]) as SettingName;
         const setting = SETTINGS[name];
-        const label = setting ? `${setting.flag} / ${setting.env}` : name;
+        const label = setting ? `${setting.flag.split(' ')[0]!.replace('--no-', '--')} / ${setting.env}` : name;
         return `${label}: ${issue.message} (got ${JSON.stringify(raw[name])})`;
       }),
     );

@@ -9,7 +9,7 @@ export interface DeliveredStatusEvent extends StoredStatusEvent {
   job: Job | undefined;
 }
 
-/** Yielded once when the subscriber fell more than `maxQueue` events behind; the stream ends after it. */
+/** Yielded once when the subscriber fell more than `maxLag` events behind; the stream ends after it. */
 export const OVERFLOW = Symbol('overflow');
 
 export interface StatusStreamOptions {
@@ -23,50 +23,59 @@ export interface StatusStreamOptions {
   accept?: (event: DeliveredStatusEvent) => boolean | Promise<boolean>;
   /** Sequence number of the last event the client saw: replay everything after it first. */
   sinceSeq?: number | null;
-  /** Events allowed to wait for a slow consumer before it is cut off. @default 1000 */
-  maxQueue?: number;
-  /** Called once, synchronously, when the queue overflows (e.g. to close the socket). */
+  /** How far (in log positions) the consumer may fall behind before it is cut off. @default 10000 */
+  maxLag?: number;
+  /** Live events held in memory per subscriber; beyond this they are dropped and re-read from the log. @default 1000 */
+  maxBuffered?: number;
+  /** Called once, synchronously, when the consumer is cut off (e.g. to close its socket). */
   onOverflow?: () => void;
-  /** Rows per replay read. @default 1000 */
-  replayBatch?: number;
+  /** Rows per log read. @default 1000 */
+  readBatch?: number;
 }
 
 type QueueItem = { kind: 'event'; event: StoredStatusEvent } | { kind: 'gap'; after: number; upTo: number };
 
 /**
- * Replay from the log after `sinceSeq`, then live events from the bus, with no
- * gap and no duplicate at the seam. The bus listener is registered before the
- * log is read, so nothing committed during the replay is missed; anything at
- * or below the replay's head is dropped as already delivered. A jump in
- * sequence numbers on the bus (a reordered publish, another process) is
- * filled from the log before later events are delivered.
+ * Opens a status stream: replay from the log after `sinceSeq`, then live
+ * events from the bus, with no gap and no duplicate at the seam.
+ *
+ * - The bus listener is registered before the log's head is read, so every
+ *   event commits either at or below that head (read from the log) or above
+ *   it (heard on the bus).
+ * - Sequence numbers are commit order (see the store), so a jump on the bus —
+ *   a reordered publish, another process, a lost Redis message — is a gap
+ *   to read from the log before later events go out. Repeats are dropped.
+ * - Memory per subscriber is bounded: past `maxBuffered` queued events the
+ *   queue collapses into one gap, read back from the log at the consumer's
+ *   pace. A consumer more than `maxLag` positions behind is cut off.
  */
 export async function openStatusStream(options: StatusStreamOptions): Promise<AsyncGenerator<DeliveredStatusEvent | typeof OVERFLOW>> {
-  const { store, bus, projectUid, statuses, accept, sinceSeq, maxQueue = 1000, onOverflow, replayBatch = 1000 } = options;
+  const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, readBatch = 1000 } = options;
+  const maxLag = options.maxLag ?? 10_000;
+  const maxBuffered = Math.min(options.maxBuffered ?? 1000, maxLag);
   const jobUids = options.jobUids ? new Set(options.jobUids) : null;
   const statusSet = statuses ? new Set(statuses) : null;
   const cheapMatch = (e: StoredStatusEvent) =>
     (projectUid == null || e.projectUid === projectUid) && (jobUids == null || jobUids.has(e.jobUid)) && (statusSet == null || statusSet.has(e.status));
   const query = { projectUid, jobUids: options.jobUids, statuses };
 
-  // While the log is replayed, only the highest sequence number on the bus is kept; the log fills in the rest afterwards.
-  let earlyMax = 0;
-  const queue: QueueItem[] = [];
-  let seen: number | null = null; // highest sequence number admitted from the bus
+  let queue: QueueItem[] = [];
+  let seen: number | null = null; // highest log position known (from the bus or the log head)
+  let taken = 0; // highest log position the consumer loop has taken on
+  let earlyMax = 0; // while replaying: the highest position heard on the bus
   let overflowed = false;
   let closed = false;
   let wake: (() => void) | null = null;
 
   const admit = (e: StoredStatusEvent) => {
-    if (seen === null) return;
-    if (e.seq <= seen) return;
+    if (seen === null || e.seq <= seen) return;
     if (e.seq > seen + 1) queue.push({ kind: 'gap', after: seen, upTo: e.seq - 1 });
     seen = e.seq;
     if (cheapMatch(e)) queue.push({ kind: 'event', event: e });
   };
-  const overflow = () => {
+  const cutOff = () => {
     overflowed = true;
-    queue.length = 0;
+    queue = [];
     // Stop listening at once: the consumer may not pull again for a long time (or ever).
     unsubscribe();
     onOverflow?.();
@@ -76,14 +85,15 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     if (seen === null) {
       for (const e of events) earlyMax = Math.max(earlyMax, e.seq);
       if (known != null) earlyMax = Math.max(earlyMax, known);
-    } else {
-      for (const e of events) admit(e);
-      if (known != null && known > seen) {
-        queue.push({ kind: 'gap', after: seen, upTo: known });
-        seen = known;
-      }
+      return;
     }
-    if (queue.length > maxQueue) overflow();
+    for (const e of events) admit(e);
+    if (known != null && known > seen) {
+      queue.push({ kind: 'gap', after: seen, upTo: known });
+      seen = known;
+    }
+    if (seen - taken > maxLag) cutOff();
+    else if (queue.length > maxBuffered) queue = [{ kind: 'gap', after: taken, upTo: seen }];
     wake?.();
   });
 
@@ -98,14 +108,13 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
 
   const readLog = async function* (after: number, upTo: number) {
     for (let from = after; from < upTo; ) {
-      const batch = await store.readEvents({ ...query, afterSeq: from, upToSeq: upTo, limit: replayBatch });
+      const batch = await store.readEvents({ ...query, afterSeq: from, upToSeq: upTo, limit: readBatch });
       yield* deliver(batch);
-      if (batch.length < replayBatch) break;
+      if (batch.length < readBatch) break;
       from = batch.at(-1)!.seq;
     }
   };
 
-  // Subscribed before the head is read: whatever commits from here on is either at or below the head (read from the log) or above it (from the bus).
   let head: number;
   try {
     head = await store.lastEventSeq();
@@ -119,7 +128,8 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     try {
       if (sinceSeq != null) yield* readLog(sinceSeq, head);
       seen = Math.max(head, earlyMax);
-      if (seen > head) queue.unshift({ kind: 'gap', after: head, upTo: seen });
+      taken = head;
+      if (seen > head) queue.push({ kind: 'gap', after: head, upTo: seen });
       for (;;) {
         if (overflowed) {
           yield OVERFLOW;
@@ -135,10 +145,12 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
         const batch: StoredStatusEvent[] = [];
         while (queue.length > 0 && queue[0]!.kind === 'event') batch.push((queue.shift() as { event: StoredStatusEvent }).event);
         if (batch.length > 0) {
+          taken = Math.max(taken, batch.at(-1)!.seq);
           yield* deliver(batch);
           continue;
         }
         const gap = queue.shift() as { after: number; upTo: number };
+        taken = Math.max(taken, gap.upTo);
         yield* readLog(gap.after, gap.upTo);
       }
     } finally {
@@ -147,9 +159,8 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   }
 
   const stream = run();
-  // A stream closed before its first read never enters run(), so its finally would not unsubscribe.
-  const close = stream.return.bind(stream);
   // A return() while the generator waits for events would queue behind that wait forever: wake it so it can finish.
+  const close = stream.return.bind(stream);
   stream.return = (value) => {
     closed = true;
     unsubscribe();

@@ -75,7 +75,8 @@ export function jsonSyntaxProblem(error: unknown, text: string, source: string, 
  */
 export function parseJsonText(text: string, source: string, line?: number): { ok: true; value: unknown } | { ok: false; problem: DocumentProblem } {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    // A byte-order mark is not JSON but some Windows tools write one.
+    return { ok: true, value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown };
   } catch (error) {
     return { ok: false, problem: jsonSyntaxProblem(error, text, source, line) };
   }

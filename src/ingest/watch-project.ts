@@ -2,12 +2,15 @@
  * Follows a CryoSPARC project directory live: every created or changed
  * `J<n>/job.json` is re-read and upserted through the job writer, so a status
  * change on disk becomes a status event. `project.json` and `workspaces.json`
- * changes update the project and its workspaces.
+ * changes update the project and its workspaces. Deleting a file changes
+ * nothing: CryoSPARC marks deleted jobs in their documents (`deleted`).
  *
- * Built on chokidar (one inotify watch per watched directory and file). Only
- * the root, the `J<n>` directories and the three document names are watched,
- * so the bulk data inside job directories (particle stacks, `.cs` files) costs
- * nothing.
+ * Built on chokidar (one inotify watch per watched directory and file) rather
+ * than Node 20's `fs.watch(dir, { recursive: true })`, which on Linux is a JS
+ * emulation that scans the whole tree synchronously and watches every file in
+ * it. Here only the root, the `J<n>` directories and the three document names
+ * are watched, so the bulk data inside job directories (particle stacks, `.cs`
+ * files) costs nothing.
  */
 import { relative, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';

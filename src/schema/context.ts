@@ -16,7 +16,7 @@ export interface Context {
   bus: EventBus;
   viewer: Viewer;
   /** Settings of subscriptions. */
-  subscriptions: { maxQueue: number };
+  subscriptions: { maxLag: number };
   /** Closes the client's connection (websocket clients only); used to cut off a slow consumer. */
   closeConnection?: (code: number, reason: string) => void;
 }
@@ -25,11 +25,11 @@ export interface ContextDeps {
   store: JobStore;
   writer: JobWriter;
   bus: EventBus;
-  subscriptionMaxQueue?: number;
+  subscriptionMaxLag?: number;
   viewer?: Viewer;
   closeConnection?: (code: number, reason: string) => void;
 }
 
-export function createContext({ store, writer, bus, subscriptionMaxQueue = 1000, viewer = { userId: 'anonymous' }, closeConnection }: ContextDeps): Context {
-  return { store, loaders: createLoaders(store), writer, bus, viewer, subscriptions: { maxQueue: subscriptionMaxQueue }, closeConnection };
+export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, viewer = { userId: 'anonymous' }, closeConnection }: ContextDeps): Context {
+  return { store, loaders: createLoaders(store), writer, bus, viewer, subscriptions: { maxLag: subscriptionMaxLag }, closeConnection };
 }

@@ -47,7 +47,7 @@ function streamOptions(ctx: Context, since: string | null | undefined) {
     store: ctx.store,
     bus: ctx.bus,
     sinceSeq: since == null ? null : decodeEventCursor(since),
-    maxQueue: ctx.subscriptions.maxQueue,
+    maxLag: ctx.subscriptions.maxLag,
     onOverflow: () => ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with since'),
   };
 }

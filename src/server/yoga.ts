@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
+import { useIngestEndpoint } from './use-ingest.js';
 import { useReadiness } from './use-readiness.js';
 
 export interface YogaDeps {
@@ -15,8 +16,8 @@ export interface YogaDeps {
   bus: EventBus;
   writer: JobWriter;
   logger: Logger;
-  /** Events a subscriber may fall behind by before it is cut off. @default 1000 */
-  subscriptionMaxQueue?: number;
+  /** Log positions a subscriber may fall behind before it is cut off. @default 10000 */
+  subscriptionMaxLag?: number;
   /** Serve GraphiQL on GET /graphql. @default true */
   graphiql?: boolean;
 }
@@ -29,7 +30,7 @@ interface WebSocketInitialContext {
   socket?: { close(code: number, reason: string): void };
 }
 
-export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxQueue }: YogaDeps): JobgraphYoga {
+export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag }: YogaDeps): JobgraphYoga {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -39,7 +40,7 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
         store,
         bus,
         writer,
-        subscriptionMaxQueue,
+        subscriptionMaxLag,
         closeConnection: initial.socket ? (code, reason) => initial.socket!.close(code, reason) : undefined,
       });
     },
@@ -58,6 +59,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
     renderGraphiQL,
     landingPage: false,
-    plugins: [useReadiness({ store, bus })],
+    plugins: [useReadiness({ store, bus }), useIngestEndpoint({ writer, logger })],
   });
 }

@@ -7,7 +7,7 @@ import { connectRawWebSocket } from '../helpers/raw-ws.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { type TestStore, createTestStore } from '../helpers/stores.js';
 
-const MAX_QUEUE = 100;
+const MAX_LAG = 100;
 const BATCH = 20;
 
 describe('a slow subscriber', () => {
@@ -19,14 +19,14 @@ describe('a slow subscriber', () => {
   beforeAll(async () => {
     ts = await createTestStore('sqlite');
     jobs = (await seedTwoProjects(ts.store, [200, 5])).filter((j) => j.project_uid === 'P1');
-    server = await startTestServer(ts.store, { subscriptionMaxQueue: MAX_QUEUE }, { bus });
+    server = await startTestServer(ts.store, { subscriptionMaxLag: MAX_LAG }, { bus });
   });
   afterAll(async () => {
     await server?.stop();
     await ts?.dispose();
   });
 
-  it('is cut off at its queue cap with close code 4429 while others keep receiving, and resumes from its cursor', async () => {
+  it('is cut off past its lag cap with close code 4429 while others keep receiving, and resumes from its cursor', async () => {
     // A graphql-ws client over a raw socket that stops reading after subscribing.
     const idle = bus.subscribers();
     const slow = await connectRawWebSocket(server.wsUrl, 'graphql-transport-ws');

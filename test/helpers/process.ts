@@ -7,6 +7,8 @@ export interface ServerProcess {
   url: string;
   wsUrl: string;
   child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
   /** SIGTERM, then wait for exit. */
   stop(): Promise<number | null>;
 }
@@ -39,6 +41,7 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     child,
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
