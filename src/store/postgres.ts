@@ -25,8 +25,10 @@ export async function openPostgres({ url, schema = 'public', poolMax = 10, onQue
     connectionTimeoutMillis: 5_000,
     options: schema === 'public' ? undefined : `-c search_path=${schema}`,
   });
-  // An idle client losing its server connection must not crash the process.
+  // A connection the server drops (restart, pg_terminate_backend) emits 'error' on its client, idle or checked
+  // out; unheard, that would crash the process. The query in flight fails on its own and the pool replaces the client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: onQuery ? (event) => onQuery(event) : undefined,
