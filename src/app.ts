@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadProjects } from './ingest/load-dataset.js';
 import { createLogger } from './logger.js';
+import { type Metrics, countPublishedEvents, createMetrics } from './metrics.js';
 import type { EventBus } from './events/event-bus.js';
 import { type JobWriter, createJobWriter } from './events/job-writer.js';
 import { startLogWatcher } from './events/log-watcher.js';
@@ -11,8 +12,12 @@ import { createMemoryBus } from './events/memory-bus.js';
 import { createRedisBus } from './events/redis-bus.js';
 import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
+import { loadTokenRegistry } from './server/token-file.js';
+import { connectionCredential, resolveAccess } from './server/use-auth.js';
 import { attachWebSocketServer } from './server/ws.js';
 import { type JobgraphYoga, createYogaServer } from './server/yoga.js';
+
+const LOCALHOST = '127.0.0.1';
 
 export interface App {
   config: Config;
@@ -22,6 +27,8 @@ export interface App {
   yoga: JobgraphYoga;
   httpServer: Server;
   logger: Logger;
+  /** Prometheus metrics, also served on GET /metrics. */
+  metrics: Metrics;
   /** Listens on `port` (default: the configured one; 0 picks a free port) and resolves to the URL of the endpoint. */
   start(port?: number): Promise<{ url: string; port: number }>;
   /** Stops accepting connections, closes websockets and the store. */
@@ -37,20 +44,32 @@ export interface AppOverrides {
 /** Composes the layers: store → schema → yoga + graphql-ws on one HTTP server. Used by the CLI and the tests. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = overrides.store ?? (await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax }));
+  // Metrics: SQL time comes from the store we open (a store passed in is not timed).
+  const metrics = createMetrics();
+  const store =
+    overrides.store ?? (await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax, onQuery: (event) => metrics.observeQuery(event) }));
   if (config.demo && (await store.countProjects()) === 0) {
     const { demoDataset } = await import('./ingest/demo.js');
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
-  const bus = overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus());
+  const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus()), metrics);
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
   // Watch first, then import: a change made during the import is seen by one or the other.
   const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
-  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag });
+  const tokens = config.tokensFile ? loadTokenRegistry(config.tokensFile) : null;
+  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics });
   const httpServer = createServer(yoga);
-  const ws = attachWebSocketServer(httpServer, yoga);
+  const ws = attachWebSocketServer(httpServer, yoga, { authenticate: (params) => resolveAccess(tokens, connectionCredential(params)) });
+  // Without tokens everyone is an admin: only this machine may connect.
+  const bindHost = tokens ? config.host : LOCALHOST;
+  if (!tokens) {
+    logger.warn(
+      { requestedHost: config.host, host: bindHost },
+      `no tokens file: serving anonymously with full access, bound to ${LOCALHOST} only (create tokens with \`jobgraph token create\` and pass --tokens-file)`,
+    );
+  }
 
   return {
     config,
@@ -60,10 +79,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     yoga,
     httpServer,
     logger,
+    metrics,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, config.host, () => {
+        httpServer.listen(port, bindHost, () => {
           httpServer.off('error', reject);
           resolve();
         });

@@ -28,6 +28,7 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'demo',
   'graphiql',
   'redis',
+  'tokensFile',
   'watch',
   'subscriptionMaxLag',
   'logWatchIntervalMs',
@@ -70,6 +71,33 @@ withSettings(
   if (report.problems.length > 0) process.exitCode = 1;
 });
 
+const projectList = (value: string) => {
+  const uids = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const bad = uids.filter((u) => !/^P\d+$/.test(u));
+  if (bad.length > 0) throw new InvalidArgumentError(`expected project uids like P1,P2; got ${bad.join(', ')}`);
+  return uids;
+};
+
+program
+  .command('token')
+  .description('manage API tokens')
+  .command('create')
+  .description('create a token, print it once, and store only its hash in the tokens file')
+  .requiredOption('--user <name>', 'who the token is for')
+  .option('--read <projects>', 'projects it may read, e.g. P1,P2', projectList, [] as string[])
+  .option('--write <projects>', 'projects it may read and change', projectList, [] as string[])
+  .option('--admin', 'every project, read and write')
+  .option(SETTINGS.tokensFile.flag, `${SETTINGS.tokensFile.help} [env ${SETTINGS.tokensFile.env}]`)
+  .action(async (opts: { user: string; read: string[]; write: string[]; admin?: boolean; tokensFile?: string }) => {
+    const { createToken } = await import('./server/token-file.js');
+    const config = loadConfig({ tokensFile: opts.tokensFile });
+    if (!config.tokensFile) throw new ConfigError([`${SETTINGS.tokensFile.flag.split(' ')[0]} / ${SETTINGS.tokensFile.env}: required to create a token`]);
+    if (!opts.admin && opts.read.length + opts.write.length === 0) throw new InvalidArgumentError('give --read, --write or --admin: a token without grants sees nothing');
+    const { token, entry } = createToken(config.tokensFile, { user: opts.user, admin: opts.admin, read: opts.read, write: opts.write });
+    process.stderr.write(`created token ${entry.id} for ${entry.user} in ${config.tokensFile}; it is shown once:\n`);
+    process.stdout.write(`${token}\n`);
+  });
+
 program
   .command('schema')
   .description('print the GraphQL schema (SDL)')
@@ -83,6 +111,10 @@ function redact(db: string): string {
 }
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);

@@ -14,6 +14,7 @@ export const SETTINGS = {
   logLevel: { flag: '--log-level <level>', env: 'JOBGRAPH_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   pgSchema: { flag: '--pg-schema <name>', env: 'JOBGRAPH_PG_SCHEMA', help: 'PostgreSQL schema holding the tables (default public)' },
   pgPoolMax: { flag: '--pg-pool-max <n>', env: 'JOBGRAPH_PG_POOL_MAX', help: 'PostgreSQL connections per process (default 10)' },
+  tokensFile: { flag: '--tokens-file <path>', env: 'JOBGRAPH_TOKENS_FILE', help: 'API tokens file (hashes and grants); without it the gateway is anonymous and localhost-only' },
   watch: { flag: '--watch <dir>', env: 'JOBGRAPH_WATCH', help: 'CryoSPARC project directory to watch for changed job.json files' },
   redis: { flag: '--redis <url>', env: 'JOBGRAPH_REDIS_URL', help: 'redis:// URL of the event bus shared by several gateways' },
   logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring (default 1000)' },
@@ -48,6 +49,8 @@ export const configSchema = z.object({
   redis: z.string().regex(/^rediss?:\/\//, { error: 'expected a redis:// URL' }).optional(),
   /** How often the event log's head is checked for events the bus did not bring. */
   logWatchIntervalMs: z.coerce.number({ error: 'expected a number' }).int().min(50, { error: 'expected at least 50' }).default(1000),
+  /** File of API token hashes and their grants (see `jobgraph token create`). */
+  tokensFile: z.string().min(1).optional(),
   /** A CryoSPARC project directory to watch for changed job documents. */
   watch: z.string().min(1).optional(),
   /** Log positions a subscriber may fall behind before it is cut off (websocket close 4429, error SLOW_CONSUMER). */

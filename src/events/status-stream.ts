@@ -17,6 +17,8 @@ export interface StatusStreamOptions {
   bus: EventBus;
   /** Cheap conditions checked on every event, before anything is loaded. */
   projectUid?: string | null;
+  /** The projects the subscriber may see (null: all); checked on every event. */
+  projectUids?: readonly string[] | null;
   jobUids?: readonly string[] | null;
   statuses?: readonly JobStatus[] | null;
   /** Conditions that need the job (workspace, lineage); runs on events that passed the cheap ones. */
@@ -27,8 +29,10 @@ export interface StatusStreamOptions {
   maxLag?: number;
   /** Live events held in memory per subscriber; beyond this they are dropped and re-read from the log. @default 1000 */
   maxBuffered?: number;
-  /** Called once, synchronously, when the consumer is cut off (e.g. to close its socket). */
-  onOverflow?: () => void;
+  /** Called once, synchronously, when the consumer is cut off (e.g. to close its socket), with how many log positions it was behind. */
+  onOverflow?: (lag: number) => void;
+  /** Called for each event handed to the consumer (metrics). */
+  onDelivered?: () => void;
   /** Rows per log read. @default 1000 */
   readBatch?: number;
 }
@@ -50,14 +54,16 @@ type QueueItem = { kind: 'event'; event: StoredStatusEvent } | { kind: 'gap'; af
  *   pace. A consumer more than `maxLag` positions behind is cut off.
  */
 export async function openStatusStream(options: StatusStreamOptions): Promise<AsyncGenerator<DeliveredStatusEvent | typeof OVERFLOW>> {
-  const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, readBatch = 1000 } = options;
+  const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, onDelivered, readBatch = 1000 } = options;
   const maxLag = options.maxLag ?? 10_000;
   const maxBuffered = Math.min(options.maxBuffered ?? 1000, maxLag);
   const jobUids = options.jobUids ? new Set(options.jobUids) : null;
   const statusSet = statuses ? new Set(statuses) : null;
+  const visible = options.projectUids ? new Set(options.projectUids) : null;
   const cheapMatch = (e: StoredStatusEvent) =>
+    (visible == null || visible.has(e.projectUid)) &&
     (projectUid == null || e.projectUid === projectUid) && (jobUids == null || jobUids.has(e.jobUid)) && (statusSet == null || statusSet.has(e.status));
-  const query = { projectUid, jobUids: options.jobUids, statuses };
+  const query = { projectUid, projectUids: options.projectUids, jobUids: options.jobUids, statuses };
 
   let queue: QueueItem[] = [];
   let seen: number | null = null; // highest log position known (from the bus or the log head)
@@ -73,12 +79,12 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     seen = e.seq;
     if (cheapMatch(e)) queue.push({ kind: 'event', event: e });
   };
-  const cutOff = () => {
+  const cutOff = (lag: number) => {
     overflowed = true;
     queue = [];
     // Stop listening at once: the consumer may not pull again for a long time (or ever).
     unsubscribe();
-    onOverflow?.();
+    onOverflow?.(lag);
   };
   const unsubscribe = bus.subscribe(({ events, head: known }) => {
     if (overflowed) return;
@@ -92,7 +98,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
       queue.push({ kind: 'gap', after: seen, upTo: known });
       seen = known;
     }
-    if (seen - taken > maxLag) cutOff();
+    if (seen - taken > maxLag) cutOff(seen - taken);
     else if (queue.length > maxBuffered) queue = [{ kind: 'gap', after: taken, upTo: seen }];
     wake?.();
   });
@@ -102,7 +108,10 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     const jobs = await store.findJobs(events.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })));
     for (let i = 0; i < events.length; i++) {
       const delivered: DeliveredStatusEvent = { ...events[i]!, job: jobs[i] };
-      if (!accept || (await accept(delivered))) yield delivered;
+      if (!accept || (await accept(delivered))) {
+        onDelivered?.();
+        yield delivered;
+      }
     }
   };
 

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, Kind } from 'graphql';
 import type { Context } from './context.js';
@@ -18,7 +19,11 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin],
+  plugins: [RelayPlugin, ComplexityPlugin],
+  // Cost model only: every field costs 1 and a list multiplies its selection by 10; connections and
+  // lineage multiply by the page size or node limit they ask for (`pageComplexity`, lineage.ts).
+  // The budget is enforced per request by server/use-cost-limit.ts, so the plugin's own check is off.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -28,7 +33,8 @@ export const builder = new SchemaBuilder<{
     beforeArgOptions: { description: 'Page backward: items before this cursor.' },
     cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before`.' },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, with their cursors.' },
+    // The connection field already multiplies by its page size.
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, with their cursors.', complexity: { field: 1, multiplier: 1 } },
     pageInfoFieldOptions: { description: 'Where this page sits.' },
     hasNextPageFieldOptions: { description: 'More items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Items precede this page.' },
@@ -38,9 +44,20 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a globally unique id, refetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
     nodeQueryOptions: { description: 'Fetches any object by its global id; null when it does not exist.' },
-    nodesQueryOptions: { description: 'Fetches objects by global id, in the order given; null for each one that does not exist.' },
+    nodesQueryOptions: {
+      description: 'Fetches objects by global id, in the order given; null for each one that does not exist.',
+      complexity: (args) => ({ field: 1, multiplier: args.ids.length }),
+    },
   },
 });
+
+/** Default page size of a connection when neither `first` nor `last` is given. */
+const DEFAULT_PAGE_SIZE = 20;
+
+/** Cost of a connection field: its selection counts once per item of the page it asks for. */
+export function pageComplexity(args: { first?: number | null; last?: number | null }) {
+  return { field: 1, multiplier: args.first ?? args.last ?? DEFAULT_PAGE_SIZE };
+}
 
 builder.queryType({ description: 'Reads over CryoSPARC projects, workspaces and jobs.' });
 

@@ -1,12 +1,10 @@
+import type { Access } from '../model/access.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
+import { scopeWriter } from '../events/scoped-writer.js';
+import { scopeStore } from '../store/scoped-store.js';
 import { createLoaders, type Loaders } from './loaders.js';
-
-/** Who is asking. Without authentication everyone is the anonymous viewer. */
-export interface Viewer {
-  userId: string;
-}
 
 /** What every resolver sees: the store, this request's loaders, the write path and the bus. */
 export interface Context {
@@ -14,11 +12,22 @@ export interface Context {
   loaders: Loaders;
   writer: JobWriter;
   bus: EventBus;
-  viewer: Viewer;
+  /** Who is asking and what they may see; `store` and `writer` are already narrowed to it. */
+  access: Access;
   /** Settings of subscriptions. */
   subscriptions: { maxLag: number };
   /** Closes the client's connection (websocket clients only); used to cut off a slow consumer. */
   closeConnection?: (code: number, reason: string) => void;
+  /** Where subscriptions count delivered and dropped status events (metrics); absent when nothing counts. */
+  statusEvents?: StatusEventCounters;
+}
+
+/** Counters of status events, fed by the status streams of subscriptions. */
+export interface StatusEventCounters {
+  /** One event handed to one subscriber. */
+  delivered(): void;
+  /** A subscriber was cut off for falling `lag` log positions behind. */
+  cutOff(lag: number): void;
 }
 
 export interface ContextDeps {
@@ -26,10 +35,22 @@ export interface ContextDeps {
   writer: JobWriter;
   bus: EventBus;
   subscriptionMaxLag?: number;
-  viewer?: Viewer;
+  access: Access;
   closeConnection?: (code: number, reason: string) => void;
+  statusEvents?: StatusEventCounters;
 }
 
-export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, viewer = { userId: 'anonymous' }, closeConnection }: ContextDeps): Context {
-  return { store, loaders: createLoaders(store), writer, bus, viewer, subscriptions: { maxLag: subscriptionMaxLag }, closeConnection };
+/** A request's context. `store` and `writer` are the shared ones; the context gets them narrowed to `access`. */
+export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
+  const scoped = scopeStore(store, access);
+  return {
+    store: scoped,
+    loaders: createLoaders(scoped),
+    writer: scopeWriter(writer, access),
+    bus,
+    access,
+    subscriptions: { maxLag: subscriptionMaxLag },
+    closeConnection,
+    statusEvents,
+  };
 }

@@ -107,12 +107,12 @@ builder.mutationFields((t) => ({
     description: 'Stars a job for the current user (idempotent).',
     args: { input: t.arg({ type: JobRefInput, required: true, description: 'Which job.' }) },
     resolve: (_r, { input }, ctx) =>
-      change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.includes(ctx.viewer.userId) ? job.starred_by : [...job.starred_by, ctx.viewer.userId] })),
+      change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.includes(ctx.access.userId) ? job.starred_by : [...job.starred_by, ctx.access.userId] })),
   }),
   unstarJob: t.field({
     type: JobPayloadRef,
     description: 'Removes the current user’s star from a job (idempotent).',
     args: { input: t.arg({ type: JobRefInput, required: true, description: 'Which job.' }) },
-    resolve: (_r, { input }, ctx) => change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.filter((u) => u !== ctx.viewer.userId) })),
+    resolve: (_r, { input }, ctx) => change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.filter((u) => u !== ctx.access.userId) })),
   }),
 }));

@@ -2,7 +2,7 @@ import type { Job } from '../model/job.js';
 import { categoryOfJobType } from '../model/job-category.js';
 import { parentUidsOf } from '../model/edges.js';
 import type { JobFilter, JobOrder, PageArgs } from '../store/job-store.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { JobAttachStatusRef, JobCategoryRef, JobImportStatusRef, JobStatusRef, QueueStatusRef } from './job-enums.js';
 import { JobFilterInput, JobOrderInput, toStoreFilter } from './job-filter.js';
@@ -193,6 +193,7 @@ builder.queryFields((t) => ({
     {
       type: JobRef,
       description: 'Jobs across projects, filtered, sorted and paged (at most 100 per page).',
+      complexity: pageComplexity,
       args: {
         filter: t.arg({ type: JobFilterInput, description: 'Which jobs.' }),
         orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys, first one first. Default: newest first.' }),

@@ -1,12 +1,12 @@
 import { BadInputError, NotFoundError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
 import type { JobKey, LineageWalk, SubgraphNode } from '../store/job-store.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { JobFilterInput, toStoreFilter } from './job-filter.js';
 import { JobRef } from './job.js';
 
-/** Largest `limit` of the `lineage` field. */
+/** Largest `limit` of the `lineage` field (the `maxLineageNodes` limit of server/limits.ts). */
 export const MAX_LINEAGE_NODES = 10_000;
 export const DEFAULT_LINEAGE_NODES = 1_000;
 
@@ -62,8 +62,9 @@ const JobGraphRef = builder
     description: 'The sub-graph around a job, as nodes and edges ready to draw.',
     fields: (t) => ({
       root: t.field({ type: JobRef, description: 'The job the graph was asked for.', resolve: (g) => g.root }),
-      nodes: t.field({ type: [LineageNodeRef], description: 'Root first, then by distance and uid.', resolve: (g) => g.nodes }),
-      edges: t.field({ type: [JobGraphEdgeRef], description: 'Every connection between two nodes of the graph.', resolve: (g) => g.edges }),
+      // `lineage` already multiplies by its node limit.
+      nodes: t.field({ type: [LineageNodeRef], complexity: { field: 1, multiplier: 1 }, description: 'Root first, then by distance and uid.', resolve: (g) => g.nodes }),
+      edges: t.field({ type: [JobGraphEdgeRef], complexity: { field: 1, multiplier: 1 }, description: 'Every connection between two nodes of the graph.', resolve: (g) => g.edges }),
       truncated: t.exposeBoolean('truncated', { description: 'True when `limit` cut the graph short.' }),
     }),
   });
@@ -74,6 +75,7 @@ function lineageField(walk: LineageWalk) {
       {
         type: JobRef,
         description: walk === 'ancestors' ? 'Every job upstream of this one, nearest first.' : 'Every job downstream of this one, nearest first.',
+        complexity: pageComplexity,
         args: {
           maxDepth: t.arg.int({ description: 'Stop this many steps away (1 = direct parents or children only).' }),
           filter: t.arg({ type: JobFilterInput, description: 'Only return jobs matching this (the walk still passes through the others).' }),
@@ -131,6 +133,8 @@ builder.queryField('lineage', (t) =>
   t.field({
     type: JobGraphRef,
     description: 'The graph of ancestors and/or descendants around a job, bounded by depth and node count.',
+    // Its selection counts once per node it may return.
+    complexity: (args) => ({ field: 1, multiplier: args.limit ?? DEFAULT_LINEAGE_NODES }),
     args: {
       projectUid: t.arg.string({ required: true, description: 'Project uid.' }),
       uid: t.arg.string({ required: true, description: 'Job uid.' }),

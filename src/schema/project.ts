@@ -1,7 +1,7 @@
 import type { JobStatus } from '../model/job-status.js';
 import { JOB_STATUSES } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobFilterInput, JobOrderInput, toStoreFilter } from './job-filter.js';
 import { JobConnectionRef, JobRef, resolveJobConnection } from './job.js';
@@ -55,6 +55,7 @@ builder.node(ProjectRef, {
       {
         type: JobRef,
         description: 'Jobs of this project, filtered, sorted and paged.',
+        complexity: pageComplexity,
         args: {
           filter: t.arg({ type: JobFilterInput, description: 'Which jobs (its projectUid is ignored).' }),
           orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys. Default: newest first.' }),
@@ -98,6 +99,7 @@ builder.node(WorkspaceRef, {
       {
         type: JobRef,
         description: 'Jobs linked to this workspace, filtered, sorted and paged.',
+        complexity: pageComplexity,
         args: {
           filter: t.arg({ type: JobFilterInput, description: 'Which jobs (its projectUid and workspaceUid are ignored).' }),
           orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys. Default: newest first.' }),
@@ -138,6 +140,7 @@ builder.queryFields((t) => ({
   projects: t.connection({
     type: ProjectRef,
     description: 'Projects by uid number.',
+    complexity: pageComplexity,
     resolve: async (_r, args, ctx) => {
       const page = await ctx.store.listProjects(args);
       return {

@@ -3,6 +3,7 @@ import type { JobStatus } from '../model/job-status.js';
 import { decodeEventCursor, encodeEventCursor } from '../events/event-cursor.js';
 import { type DeliveredStatusEvent, OVERFLOW, openStatusStream } from '../events/status-stream.js';
 import type { LineageWalk } from '../store/job-store.js';
+import { readableProjects } from '../model/access.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { JobStatusRef } from './job-enums.js';
@@ -48,7 +49,13 @@ function streamOptions(ctx: Context, since: string | null | undefined) {
     bus: ctx.bus,
     sinceSeq: since == null ? null : decodeEventCursor(since),
     maxLag: ctx.subscriptions.maxLag,
-    onOverflow: () => ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with since'),
+    // Live events come from the bus, not the store: the caller's projects are checked on each one.
+    projectUids: readableProjects(ctx.access),
+    onOverflow: (lag: number) => {
+      ctx.statusEvents?.cutOff(lag);
+      ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with since');
+    },
+    onDelivered: ctx.statusEvents?.delivered,
   };
 }
 

@@ -17,12 +17,16 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
+import { type Access, canWrite } from '../model/access.js';
+import { UnavailableError } from '../model/errors.js';
 import { type Job, safeParseJobDocument } from '../model/job.js';
 import { type DocumentProblem, jsonSyntaxProblem, parseJsonText, zodProblems } from '../ingest/document-report.js';
 
 export interface IngestEndpointOptions {
   /** Stores the documents and publishes their status events. */
   writer: JobWriter;
+  /** Who is calling (throws UNAUTHENTICATED); documents of projects it may not write are reported, not stored. @default full access */
+  authorize?: (request: Request) => Access;
   logger: Logger;
   /** URL path of the endpoint. @default '/ingest' */
   path?: string;
@@ -81,7 +85,7 @@ function validate(documents: readonly { value: unknown; line?: number }[], jobs:
 }
 
 /** The `POST /ingest` endpoint as a yoga plugin (handled in `onRequest`, before GraphQL). */
-export function useIngestEndpoint({ writer, logger, path = '/ingest', maxBodyBytes = 10 * 1024 * 1024 }: IngestEndpointOptions): Plugin {
+export function useIngestEndpoint({ writer, logger, authorize, path = '/ingest', maxBodyBytes = 10 * 1024 * 1024 }: IngestEndpointOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
@@ -89,6 +93,12 @@ export function useIngestEndpoint({ writer, logger, path = '/ingest', maxBodyByt
         return endResponse(
           jsonResponse(fetchAPI, 405, { code: 'METHOD_NOT_ALLOWED', message: `use POST on ${path}` }, { allow: 'POST' }),
         );
+      }
+      let access: Access | undefined;
+      try {
+        access = authorize?.(request);
+      } catch (error) {
+        return endResponse(jsonResponse(fetchAPI, 401, { code: 'UNAUTHENTICATED', message: (error as Error).message }, { 'www-authenticate': 'Bearer' }));
       }
       const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (mediaType !== JSON_TYPE && mediaType !== NDJSON_TYPE) {
@@ -136,6 +146,14 @@ export function useIngestEndpoint({ writer, logger, path = '/ingest', maxBodyByt
         problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       }
 
+      if (access && !access.admin) {
+        for (let i = jobs.length - 1; i >= 0; i--) {
+          if (!canWrite(access, jobs[i]!.project_uid)) {
+            problems.push({ source: SOURCE, path: 'project_uid', message: `no write access to project ${jobs[i]!.project_uid} (job ${jobs[i]!.uid})` });
+            jobs.splice(i, 1);
+          }
+        }
+      }
       let stored = 0;
       let events = 0;
       if (jobs.length > 0) {
@@ -144,6 +162,9 @@ export function useIngestEndpoint({ writer, logger, path = '/ingest', maxBodyByt
           stored = result.created + result.updated;
           events = result.events.length;
         } catch (error) {
+          if (error instanceof UnavailableError) {
+            return endResponse(jsonResponse(fetchAPI, 503, { code: 'SERVICE_UNAVAILABLE', message: error.message, retryable: true }));
+          }
           logger.error({ err: error, jobs: jobs.length }, 'ingest: storing the documents failed');
           return endResponse(jsonResponse(fetchAPI, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'storing the documents failed' }));
         }

@@ -7,9 +7,15 @@ import { schema } from '../schema/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
+import type { Access } from '../model/access.js';
+import type { Metrics } from '../metrics.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
+import type { TokenRegistry } from './token-file.js';
+import { resolveAccess } from './use-auth.js';
 import { useIngestEndpoint } from './use-ingest.js';
+import { statusEventCounters, useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
+import { requestLogger, useRequestLog } from './use-request-log.js';
 
 export interface YogaDeps {
   store: JobStore;
@@ -20,35 +26,44 @@ export interface YogaDeps {
   subscriptionMaxLag?: number;
   /** Serve GraphiQL on GET /graphql. @default true */
   graphiql?: boolean;
+  /** Valid API tokens; null serves everyone as the anonymous admin. @default null */
+  tokens?: TokenRegistry | null;
+  /** Count operations and status events here and serve them on GET /metrics. @default undefined (no metrics) */
+  metrics?: Metrics;
 }
 
 export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-/** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-/** What graphql-ws puts in the initial context (see ws.ts); absent for HTTP and SSE. */
-interface WebSocketInitialContext {
+/** What ws.ts puts in the initial context of websocket operations; HTTP and SSE carry a `request` instead. */
+interface InitialContext {
+  request?: Request;
+  access?: Access;
   socket?: { close(code: number, reason: string): void };
 }
 
-export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag }: YogaDeps): JobgraphYoga {
+/** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
+export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics }: YogaDeps): JobgraphYoga {
+  const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     context: (initialContext) => {
-      const initial = initialContext as WebSocketInitialContext;
+      const initial = initialContext as InitialContext;
       return createContext({
         store,
         bus,
         writer,
         subscriptionMaxLag,
+        access: initial.access ?? resolveAccess(tokens, initial.request?.headers.get('authorization')),
         closeConnection: initial.socket ? (code, reason) => initial.socket!.close(code, reason) : undefined,
+        statusEvents,
       });
     },
     logging: {
-      debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
-      info: (...args) => logger.info(args.length === 1 ? args[0] : args),
-      warn: (...args) => logger.warn(args.length === 1 ? args[0] : args),
-      error: (...args) => logger.error(args.length === 1 ? args[0] : args),
+      debug: (...args) => requestLogger(logger).debug(args.length === 1 ? args[0] : args),
+      info: (...args) => requestLogger(logger).info(args.length === 1 ? args[0] : args),
+      warn: (...args) => requestLogger(logger).warn(args.length === 1 ? args[0] : args),
+      error: (...args) => requestLogger(logger).error(args.length === 1 ? args[0] : args),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
@@ -59,6 +74,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
     renderGraphiQL,
     landingPage: false,
-    plugins: [useReadiness({ store, bus }), useIngestEndpoint({ writer, logger })],
+    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) })],
   });
 }

@@ -11,6 +11,7 @@ export function jobFilterExpression(eb: JobsEb, filter: JobFilter | null | undef
   const and: Expression<SqlBool>[] = [];
   if (!f.includeDeleted) and.push(eb('jobs.deleted', '=', 0));
   if (f.projectUid != null) and.push(eb('jobs.project_uid', '=', f.projectUid));
+  if (f.projectUids) and.push(f.projectUids.length ? eb('jobs.project_uid', 'in', [...f.projectUids]) : eb.lit(false));
   if (f.uids) and.push(f.uids.length ? eb('jobs.uid', 'in', [...f.uids]) : eb.lit(false));
   if (f.status) and.push(f.status.length ? eb('jobs.status', 'in', [...f.status]) : eb.lit(false));
   if (f.type) and.push(f.type.length ? eb('jobs.type', 'in', [...f.type]) : eb.lit(false));

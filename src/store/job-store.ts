@@ -16,6 +16,8 @@ export interface WorkspaceKey {
 /** Narrows a job listing. Every given condition must hold; list-valued ones match any of their values. */
 export interface JobFilter {
   projectUid?: string | null;
+  /** Only jobs of these projects (an access restriction; combines with projectUid). */
+  projectUids?: readonly string[] | null;
   workspaceUid?: string | null;
   uids?: readonly string[] | null;
   status?: readonly JobStatus[] | null;
@@ -109,6 +111,8 @@ export interface StoredStatusEvent {
 
 export interface EventQuery {
   afterSeq: number;
+  /** Only events of these projects (an access restriction). */
+  projectUids?: readonly string[] | null;
   /** Inclusive upper bound. */
   upToSeq?: number | null;
   limit: number;
@@ -164,8 +168,9 @@ export interface JobStore {
   findLineageUids(root: JobKey, walk: LineageWalk): Promise<Set<string>>;
 
   findProjects(uids: readonly string[]): Promise<(Project | undefined)[]>;
-  listProjects(page: PageArgs): Promise<Page<Project>>;
-  countProjects(): Promise<number>;
+  /** Projects by uid number; `uids` restricts the listing (access control). */
+  listProjects(page: PageArgs, uids?: readonly string[] | null): Promise<Page<Project>>;
+  countProjects(uids?: readonly string[] | null): Promise<number>;
   findWorkspaces(keys: readonly WorkspaceKey[]): Promise<(Workspace | undefined)[]>;
   listWorkspaces(projectUids: readonly string[]): Promise<Workspace[][]>;
 

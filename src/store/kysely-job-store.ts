@@ -239,11 +239,12 @@ export class KyselyJobStore implements JobStore {
     return uids.map((u) => byUid.get(u));
   }
 
-  async listProjects(page: PageArgs): Promise<Page<Project>> {
+  async listProjects(page: PageArgs, uids?: readonly string[] | null): Promise<Page<Project>> {
     const { size, backward, cursor } = resolvePage(page);
     const sortId = 'projects:uid';
     const after = cursor == null ? null : Number(decodeCursor(cursor, sortId, 1)[0]);
     let query = this.db.selectFrom('projects').select(['uid_num', 'doc']).where('deleted', '=', 0);
+    if (uids) query = query.where('uid', 'in', uids.length ? [...uids] : ['']);
     if (after != null) query = query.where('uid_num', backward ? '<' : '>', after);
     const rows = await query
       .orderBy('uid_num', backward ? 'desc' : 'asc')
@@ -260,13 +261,13 @@ export class KyselyJobStore implements JobStore {
     };
   }
 
-  async countProjects(): Promise<number> {
-    const row = await this.db
+  async countProjects(uids?: readonly string[] | null): Promise<number> {
+    let query = this.db
       .selectFrom('projects')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('deleted', '=', 0)
-      .modifyEnd(named('countProjects'))
-      .executeTakeFirstOrThrow();
+      .where('deleted', '=', 0);
+    if (uids) query = query.where('uid', 'in', uids.length ? [...uids] : ['']);
+    const row = await query.modifyEnd(named('countProjects')).executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -366,6 +367,7 @@ export class KyselyJobStore implements JobStore {
     let q = this.db.selectFrom('job_events').selectAll().where('seq', '>', query.afterSeq);
     if (query.upToSeq != null) q = q.where('seq', '<=', query.upToSeq);
     if (query.projectUid != null) q = q.where('project_uid', '=', query.projectUid);
+    if (query.projectUids) q = q.where('project_uid', 'in', query.projectUids.length ? [...query.projectUids] : ['']);
     if (query.jobUids) q = q.where('job_uid', 'in', query.jobUids.length ? [...query.jobUids] : ['']);
     if (query.statuses) q = q.where('status', 'in', query.statuses.length ? [...query.statuses] : ['building']);
     const rows = await q.orderBy('seq').limit(query.limit).modifyEnd(named('readEvents')).execute();

@@ -6,13 +6,27 @@ export interface GraphQLResponse<T> {
 }
 
 /** POSTs a typed operation to a real server with fetch. */
-export async function execute<TResult, TVariables>(
+export function execute<TResult, TVariables>(
   url: string,
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
 ): Promise<GraphQLResponse<TResult> & { status: number; request: string }> {
+  return executeWith(url, {}, document, variables as TVariables);
+}
+
+/** `execute` with extra request headers (e.g. `authorization`). */
+export async function executeWith<TResult, TVariables>(
+  url: string,
+  headers: Record<string, string>,
+  document: TypedDocumentString<TResult, TVariables>,
+  variables?: TVariables,
+): Promise<GraphQLResponse<TResult> & { status: number; request: string }> {
   const request = JSON.stringify({ query: document.toString(), variables });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: request });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: request,
+  });
   const body = (await response.json()) as GraphQLResponse<TResult>;
   return { ...body, status: response.status, request };
 }

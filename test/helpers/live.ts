@@ -24,9 +24,13 @@ async function poll(condition: () => boolean, timeoutMs: number, what: () => str
 }
 
 /** A real graphql-ws client, no retries: a dropped connection is a dropped connection. */
-export function wsClient(url: string, options: { onClose?: (event: { code: number; reason: string }) => void } = {}): Client {
+export function wsClient(
+  url: string,
+  options: { onClose?: (event: { code: number; reason: string }) => void; connectionParams?: Record<string, unknown> } = {},
+): Client {
   return createClient({
     url,
+    connectionParams: options.connectionParams,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
@@ -63,7 +67,12 @@ export function subscribe<TResult, TVariables>(client: Client, document: TypedDo
 }
 
 /** Server-sent events through yoga: POST with Accept: text/event-stream, parsed as the stream arrives. */
-export function subscribeSse<TResult, TVariables>(url: string, document: TypedDocumentString<TResult, TVariables>, variables: TVariables): Collected<TResult> {
+export function subscribeSse<TResult, TVariables>(
+  url: string,
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  headers: Record<string, string> = {},
+): Collected<TResult> {
   const controller = new AbortController();
   const collected: Collected<TResult> = {
     results: [],
@@ -80,7 +89,7 @@ export function subscribeSse<TResult, TVariables>(url: string, document: TypedDo
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
         body: JSON.stringify({ query: document.toString(), variables }),
         signal: controller.signal,
       });

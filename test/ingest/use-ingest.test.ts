@@ -1,3 +1,4 @@
+import { adminAccess } from '../../src/model/access.js';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
@@ -40,7 +41,7 @@ describe('POST /ingest', () => {
     const logger = pino({ level: 'silent' });
     const yoga = createYoga({
       schema,
-      context: () => createContext({ store: ts.store, writer, bus }),
+      context: () => createContext({ store: ts.store, writer, bus, access: adminAccess() }),
       plugins: [useIngestEndpoint({ writer, logger, maxBodyBytes: MAX_BODY_BYTES })],
       logging: false,
     });

@@ -1,0 +1,51 @@
+import { createComplexityRule } from '@pothos/plugin-complexity';
+import { type ExecutionArgs, GraphQLError, validate } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export interface CostLimitOptions {
+  /** Largest estimated cost of an operation (see `Limits.maxCost`). */
+  maxCost: number;
+}
+
+/**
+ * Rejects an operation whose estimated cost (the Pothos complexity plugin's
+ * model, set up in schema/builder.ts) exceeds `maxCost`, with
+ * `COST_LIMIT_EXCEEDED` and before any resolver runs, over HTTP, SSE and
+ * websockets alike.
+ *
+ * The cost depends on the variables (`first: $n`), so it is measured when the
+ * operation is about to execute rather than as a validation rule: yoga caches
+ * validation results by document, whatever the variables.
+ */
+export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
+  const check = (args: ExecutionArgs): GraphQLError[] => {
+    const rule = createComplexityRule({
+      context: (args.contextValue ?? {}) as object,
+      variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+      operationName: args.operationName,
+      validate: ({ complexity }, reportError) => {
+        if (complexity <= maxCost) return;
+        reportError(
+          new GraphQLError(`The operation costs ${complexity}, more than the limit of ${maxCost}; ask for smaller pages or fewer fields.`, {
+            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: complexity, maxCost },
+          }),
+        );
+      },
+    });
+    // Any other error (bad variables, an invalid global id) means the cost is unknown: refuse too.
+    return validate(args.schema, args.document, [rule]).map((error) => {
+      Object.assign(error.extensions as Record<string, unknown>, { code: error.extensions.code ?? 'BAD_USER_INPUT' });
+      return error;
+    });
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = check(args);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const errors = check(args);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { isUtf8 } from 'node:buffer';
+import { GraphQLError } from 'graphql';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
+
+export interface StrictParsingOptions {
+  /** Deepest nesting of arrays and objects in `variables` and `extensions` (see `Limits.maxJsonDepth`). */
+  maxJsonDepth: number;
+}
+
+/**
+ * Hostile request bodies become coded 4xx answers before GraphQL sees them:
+ *
+ * - a content type yoga has no parser for: 415 `UNSUPPORTED_MEDIA_TYPE`;
+ * - a body that is not UTF-8, malformed JSON (also in GET/form `variables`),
+ *   or `variables`/`extensions` nested deeper than `maxJsonDepth`: 400 `BAD_REQUEST`
+ *   (whatever the Accept header: the request is not a GraphQL request at all);
+ * - yoga's own body-size backstop keeps its 413 but speaks our `PAYLOAD_TOO_LARGE`.
+ */
+export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
+      if (!requestParser) {
+        const type = request.headers.get('content-type') ?? 'none';
+        return endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message: `Unsupported content type ${JSON.stringify(type)}: POST application/json (or application/graphql, or a form with the x-graphql-csrf header), or GET.`,
+                  extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+                },
+              ],
+            }),
+            { status: 415, headers: { 'content-type': 'application/json; charset=utf-8' } },
+          ),
+        );
+      }
+      const parse = requestParser;
+      setRequestParser(async (incoming) => {
+        let parsed: GraphQLParams | GraphQLParams[];
+        try {
+          parsed = await parse(await asUtf8Request(incoming, fetchAPI.Request));
+        } catch (error) {
+          throw asBadRequest(error);
+        }
+        for (const params of Array.isArray(parsed) ? parsed : [parsed]) {
+          if (deeperThan(params?.variables, maxJsonDepth) || deeperThan(params?.extensions, maxJsonDepth)) {
+            throw badRequest(`variables or extensions are nested deeper than ${maxJsonDepth} levels.`);
+          }
+        }
+        return parsed;
+      });
+    },
+  };
+}
+
+/** The same request with its body read and checked to be UTF-8 (a GET passes through). */
+async function asUtf8Request(request: Request, RequestCtor: typeof Request): Promise<Request> {
+  if (request.body == null) return request;
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (!isUtf8(bytes)) throw badRequest('The request body is not valid UTF-8.');
+  return new RequestCtor(request.url, { method: request.method, headers: request.headers, body: bytes });
+}
+
+function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+}
+
+function asBadRequest(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) {
+    const code = error.extensions.code;
+    if (code === 'REQUEST_ENTITY_TOO_LARGE') return new GraphQLError(error.message, { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
+    // yoga's parse errors: coded already; `spec` would turn them into 200s for application/json clients.
+    if (typeof code === 'string') return badRequest(error.message);
+    return error;
+  }
+  // e.g. JSON.parse of GET or form `variables`
+  return badRequest(`Malformed request: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** True when `value` nests arrays/objects more than `levels` deep; recursion stops at `levels`. */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (deeperThan(child, levels - 1)) return true;
+  }
+  return false;
+}
