@@ -33,7 +33,23 @@ function validDate(date: Date): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** The form `Date#toISOString()` writes, which nearly every stored date already has. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Field-range check of a canonical ISO string, without building a Date (dates are most of a job document). */
+function isValidCanonicalIso(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return Number(text.slice(11, 13)) < 24 && Number(text.slice(14, 16)) < 60 && Number(text.slice(17, 19)) < 60;
+}
+
 function dateFromIsoString(text: string): Date | undefined {
+  if (CANONICAL_ISO.test(text)) return isValidCanonicalIso(text) ? new Date(text) : undefined;
   const match = ISO_PATTERN.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, , , zone] = match;
@@ -79,12 +95,19 @@ function describeInput(value: unknown): string {
 }
 
 /** A required date; output is `Date#toISOString()`. */
-export const dateTimeSchema = z
-  .custom<DateInput>((value) => parseDateInput(value) !== undefined, {
-    error: (issue) =>
-      `expected an ISO-8601 date, {"$date": …} or epoch milliseconds, received ${describeInput(issue.input)}`,
-  })
-  .transform((value) => (parseDateInput(value) as Date).toISOString());
+export const dateTimeSchema = z.custom<DateInput>().transform((value, ctx) => {
+  // Canonical strings are already the output: skip building a Date twice.
+  const canonical = typeof value === 'string' && CANONICAL_ISO.test(value);
+  if (canonical && isValidCanonicalIso(value)) return value;
+  const date = canonical ? undefined : parseDateInput(value);
+  if (date) return date.toISOString();
+  ctx.issues.push({
+    code: 'custom',
+    input: value,
+    message: `expected an ISO-8601 date, {"$date": …} or epoch milliseconds, received ${describeInput(value)}`,
+  });
+  return z.NEVER;
+});
 
 /** Old databases write `false` (and sometimes `null`) where a value is simply missing. */
 function isMissing(value: unknown): boolean {
