@@ -5,7 +5,11 @@ import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig }
 const program = new Command()
   .name('jobgraph')
   .description('GraphQL gateway over CryoSPARC job data')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit 2 (as bad settings do) instead of commander's 1.
+  .exitOverride((error) => {
+    process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
+  });
 
 /** Adds the named settings as options; each one's help names its environment variable too. */
 function withSettings(command: Command, names: SettingName[]): Command {
@@ -14,6 +18,23 @@ function withSettings(command: Command, names: SettingName[]): Command {
 }
 
 const STORE_SETTINGS: SettingName[] = ['db', 'pgSchema', 'pgPoolMax', 'logLevel'];
+
+const LIMIT_SETTINGS: SettingName[] = [
+  'maxDepth',
+  'maxCost',
+  'maxAliases',
+  'maxDirectives',
+  'maxTokens',
+  'maxBodyBytes',
+  'maxJsonDepth',
+  'maxWsMessageBytes',
+  'connectionInitTimeoutMs',
+  'maxSubscriptionsPerConnection',
+  'executionTimeoutMs',
+  'persistedOperations',
+  'introspection',
+  'csrfPrevention',
+];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -32,9 +53,16 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'watch',
   'subscriptionMaxLag',
   'logWatchIntervalMs',
-]).action(async (opts: ConfigInput & { graphiql?: boolean }) => {
+  ...LIMIT_SETTINGS,
+]).action(async (opts: ConfigInput & { graphiql?: boolean; introspection?: boolean; csrfPrevention?: boolean }) => {
     const { createApp } = await import('./app.js');
-    const config = loadConfig({ ...opts, graphiql: opts.graphiql === false ? false : undefined });
+    // commander makes every `--no-x` flag true when absent; only an explicit false may override the environment.
+    const config = loadConfig({
+      ...opts,
+      graphiql: opts.graphiql === false ? false : undefined,
+      introspection: opts.introspection === false ? false : undefined,
+      csrfPrevention: opts.csrfPrevention === false ? false : undefined,
+    });
     const app = await createApp(config);
     const { url } = await app.start();
     app.logger.info({ url, db: redact(config.db) }, `jobgraph listening on ${url}${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
