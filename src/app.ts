@@ -14,6 +14,8 @@ import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
 import { loadTokenRegistry } from './server/token-file.js';
 import { connectionCredential, resolveAccess } from './server/use-auth.js';
+import { guardRequest } from './server/http-guards.js';
+import { limitsFrom } from './server/limits.js';
 import { attachWebSocketServer } from './server/ws.js';
 import { type JobgraphYoga, createYogaServer } from './server/yoga.js';
 
@@ -59,9 +61,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Watch first, then import: a change made during the import is seen by one or the other.
   const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
   const tokens = config.tokensFile ? loadTokenRegistry(config.tokensFile) : null;
-  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics });
-  const httpServer = createServer(yoga);
-  const ws = attachWebSocketServer(httpServer, yoga, { authenticate: (params) => resolveAccess(tokens, connectionCredential(params)) });
+  const limits = limitsFrom(config);
+  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics, limits });
+  const httpServer = createServer((req, res) => {
+    if (guardRequest(req, res, limits, yoga.graphqlEndpoint)) void yoga(req, res);
+  });
+  const ws = attachWebSocketServer(httpServer, yoga, { authenticate: (params) => resolveAccess(tokens, connectionCredential(params)), limits });
   // Without tokens everyone is an admin: only this machine may connect.
   const bindHost = tokens ? config.host : LOCALHOST;
   if (!tokens) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIMITS as LIMITS } from './server/limits.js';
 
 /**
  * Every setting, its flag and its environment variable. Flags win over the
@@ -19,6 +20,21 @@ export const SETTINGS = {
   redis: { flag: '--redis <url>', env: 'JOBGRAPH_REDIS_URL', help: 'redis:// URL of the event bus shared by several gateways' },
   logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring (default 1000)' },
   subscriptionMaxLag: { flag: '--subscription-max-lag <n>', env: 'JOBGRAPH_SUBSCRIPTION_MAX_LAG', help: 'log positions a subscriber may fall behind before it is cut off (default 10000)' },
+  // Limits: see server/limits.ts and the README's Security section.
+  maxDepth: { flag: '--max-depth <n>', env: 'JOBGRAPH_MAX_DEPTH', help: `deepest field nesting of an operation (default ${LIMITS.maxDepth})` },
+  maxCost: { flag: '--max-cost <n>', env: 'JOBGRAPH_MAX_COST', help: `largest estimated cost of an operation (default ${LIMITS.maxCost})` },
+  maxAliases: { flag: '--max-aliases <n>', env: 'JOBGRAPH_MAX_ALIASES', help: `aliases in an operation (default ${LIMITS.maxAliases})` },
+  maxDirectives: { flag: '--max-directives <n>', env: 'JOBGRAPH_MAX_DIRECTIVES', help: `directives in an operation (default ${LIMITS.maxDirectives})` },
+  maxTokens: { flag: '--max-tokens <n>', env: 'JOBGRAPH_MAX_TOKENS', help: `tokens in a GraphQL document (default ${LIMITS.maxTokens})` },
+  maxBodyBytes: { flag: '--max-body-bytes <n>', env: 'JOBGRAPH_MAX_BODY_BYTES', help: `largest request body on /graphql (default ${LIMITS.maxBodyBytes})` },
+  maxJsonDepth: { flag: '--max-json-depth <n>', env: 'JOBGRAPH_MAX_JSON_DEPTH', help: `deepest nesting of request variables (default ${LIMITS.maxJsonDepth})` },
+  maxWsMessageBytes: { flag: '--max-ws-message-bytes <n>', env: 'JOBGRAPH_MAX_WS_MESSAGE_BYTES', help: `largest websocket message (default ${LIMITS.maxWsMessageBytes})` },
+  connectionInitTimeoutMs: { flag: '--connection-init-timeout-ms <ms>', env: 'JOBGRAPH_CONNECTION_INIT_TIMEOUT_MS', help: `time a websocket has to send connection_init (default ${LIMITS.connectionInitTimeoutMs})` },
+  maxSubscriptionsPerConnection: { flag: '--max-subscriptions-per-connection <n>', env: 'JOBGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION', help: `operations at once on one websocket (default ${LIMITS.maxSubscriptionsPerConnection})` },
+  executionTimeoutMs: { flag: '--execution-timeout-ms <ms>', env: 'JOBGRAPH_EXECUTION_TIMEOUT_MS', help: `longest a query or mutation may run (default ${LIMITS.executionTimeoutMs})` },
+  persistedOperations: { flag: '--persisted-operations <file>', env: 'JOBGRAPH_PERSISTED_OPERATIONS', help: 'JSON file {"<sha256 of query>": "<query>"}: run only these operations' },
+  introspection: { flag: '--no-introspection', env: 'JOBGRAPH_INTROSPECTION', help: 'refuse introspection queries (env: false)' },
+  csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept GET and form POSTs without the x-graphql-csrf header (env: false)' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -33,6 +49,8 @@ const port = z.coerce
   .int({ error: 'expected a whole number' })
   .min(0, { error: 'expected 0–65535' })
   .max(65535, { error: 'expected 0–65535' });
+
+const atLeastOne = z.coerce.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).min(1, { error: 'expected at least 1' });
 
 export const configSchema = z.object({
   /** SQLite file path or `postgres://` URL. */
@@ -55,6 +73,21 @@ export const configSchema = z.object({
   watch: z.string().min(1).optional(),
   /** Log positions a subscriber may fall behind before it is cut off (websocket close 4429, error SLOW_CONSUMER). */
   subscriptionMaxLag: z.coerce.number({ error: 'expected a number' }).int().min(1, { error: 'expected at least 1' }).default(10_000),
+  // Limits: documented in server/limits.ts.
+  maxDepth: atLeastOne.default(LIMITS.maxDepth),
+  maxCost: atLeastOne.default(LIMITS.maxCost),
+  maxAliases: atLeastOne.default(LIMITS.maxAliases),
+  maxDirectives: atLeastOne.default(LIMITS.maxDirectives),
+  maxTokens: atLeastOne.default(LIMITS.maxTokens),
+  maxBodyBytes: atLeastOne.default(LIMITS.maxBodyBytes),
+  maxJsonDepth: atLeastOne.default(LIMITS.maxJsonDepth),
+  maxWsMessageBytes: atLeastOne.default(LIMITS.maxWsMessageBytes),
+  connectionInitTimeoutMs: atLeastOne.default(LIMITS.connectionInitTimeoutMs),
+  maxSubscriptionsPerConnection: atLeastOne.default(LIMITS.maxSubscriptionsPerConnection),
+  executionTimeoutMs: atLeastOne.default(LIMITS.executionTimeoutMs),
+  persistedOperations: z.string().min(1).optional(),
+  introspection: boolish.default(LIMITS.introspection),
+  csrfPrevention: boolish.default(LIMITS.csrfPrevention),
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;

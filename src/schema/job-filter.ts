@@ -1,4 +1,5 @@
 import { JOB_ORDER_FIELDS, type JobFilter, type JobOrderField } from '../store/job-store.js';
+import { BadInputError } from '../model/errors.js';
 import { builder } from './builder.js';
 import { JobCategoryRef, JobStatusRef, OrderDirectionRef } from './job-enums.js';
 
@@ -50,7 +51,31 @@ export const JobOrderInput = builder.inputType('JobOrder', {
 
 export type JobFilterArg = typeof JobFilterInput.$inferInput;
 
-/** GraphQL input → store filter (the shapes match; this only drops GraphQL's nulls-vs-absent distinction). */
+/** Most values a list field of a filter may hold: each becomes a bound SQL parameter, and engines cap those. */
+export const MAX_FILTER_VALUES = 1000;
+/** Longest `titleContains`: SQLite refuses LIKE patterns over 50,000 bytes, and no title is this long. */
+export const MAX_TITLE_SUBSTRING = 1000;
+
+/**
+ * GraphQL input → store filter (the shapes match; this only drops GraphQL's nulls-vs-absent distinction).
+ * A list over {@link MAX_FILTER_VALUES} values or a `titleContains` over {@link MAX_TITLE_SUBSTRING}
+ * characters is `BAD_USER_INPUT`.
+ */
 export function toStoreFilter(filter: JobFilterArg | null | undefined, extra: Partial<JobFilter> = {}): JobFilter {
+  for (const [name, value] of Object.entries(filter ?? {})) {
+    if (Array.isArray(value) && value.length > MAX_FILTER_VALUES) {
+      throw new BadInputError(`\`filter.${name}\` has ${value.length} values; at most ${MAX_FILTER_VALUES} are allowed.`);
+    }
+  }
+  if ((filter?.titleContains?.length ?? 0) > MAX_TITLE_SUBSTRING) {
+    throw new BadInputError(`\`filter.titleContains\` is longer than ${MAX_TITLE_SUBSTRING} characters.`);
+  }
   return { ...(filter ?? {}), ...extra } as JobFilter;
+}
+
+/** Sort keys: more than one per field would only lengthen the SQL. */
+export function checkJobOrder(orderBy: readonly unknown[] | null | undefined): void {
+  if (orderBy && orderBy.length > JOB_ORDER_FIELDS.length) {
+    throw new BadInputError(`\`orderBy\` has ${orderBy.length} keys; at most ${JOB_ORDER_FIELDS.length}, one per field.`);
+  }
 }

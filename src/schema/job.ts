@@ -5,7 +5,7 @@ import type { JobFilter, JobOrder, PageArgs } from '../store/job-store.js';
 import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { JobAttachStatusRef, JobCategoryRef, JobImportStatusRef, JobStatusRef, QueueStatusRef } from './job-enums.js';
-import { JobFilterInput, JobOrderInput, toStoreFilter } from './job-filter.js';
+import { JobFilterInput, JobOrderInput, checkJobOrder, toStoreFilter } from './job-filter.js';
 import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.js';
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
@@ -210,6 +210,7 @@ export async function resolveJobConnection(
   args: PageArgs & { orderBy?: readonly JobOrder[] | null },
   filter: JobFilter,
 ) {
+  checkJobOrder(args.orderBy);
   const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args });
   ctx.loaders.primeJobs(page.edges.map((e) => e.node));
   return {

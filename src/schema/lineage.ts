@@ -133,8 +133,7 @@ builder.queryField('lineage', (t) =>
   t.field({
     type: JobGraphRef,
     description: 'The graph of ancestors and/or descendants around a job, bounded by depth and node count.',
-    // Its selection counts once per node it may return.
-    complexity: (args) => ({ field: 1, multiplier: args.limit ?? DEFAULT_LINEAGE_NODES }),
+    complexity: (args) => ({ field: 1, multiplier: lineageCostMultiplier(args.limit) }),
     args: {
       projectUid: t.arg.string({ required: true, description: 'Project uid.' }),
       uid: t.arg.string({ required: true, description: 'Job uid.' }),
@@ -145,6 +144,15 @@ builder.queryField('lineage', (t) =>
     resolve: (_root, args, ctx) => resolveLineage(ctx, args),
   }),
 );
+
+/**
+ * The selection counts once per node the graph may hold. An out-of-range `limit` is
+ * refused (`BAD_USER_INPUT`) before any work, so it costs one node, not a cost error.
+ */
+function lineageCostMultiplier(limit: number | null | undefined): number {
+  const nodes = limit ?? DEFAULT_LINEAGE_NODES;
+  return nodes < 0 || nodes > MAX_LINEAGE_NODES ? 1 : nodes;
+}
 
 async function resolveLineage(
   ctx: Context,

@@ -29,7 +29,7 @@ export interface Limits {
   maxDirectives: number;
   /**
    * Lexical tokens in a document, counted while parsing so that a huge document is
-   * dropped before it is built. JobDetail, our largest, has about 600.
+   * dropped before it is built. JobDetail, our largest, has 332.
    * Over it: `TOKEN_LIMIT_EXCEEDED`.
    * @default 2000
    */
@@ -71,19 +71,24 @@ export interface Limits {
    */
   executionTimeoutMs: number;
   /**
-   * JSON file `{ "<sha256 hex of the query>": "<query>" }`. When set, only these
-   * operations run, sent as `extensions.persistedQuery.sha256Hash` (HTTP) or
-   * `extensions.persistedQuery.sha256Hash` of the subscribe payload (websockets).
-   * An unknown hash: `PERSISTED_QUERY_NOT_FOUND`; a query text: `PERSISTED_QUERY_ONLY`.
+   * JSON file `{ "<sha256 hex of the query>": "<query>" }`, checked at start. When
+   * set, only these operations run, named by `extensions.persistedQuery.sha256Hash`
+   * (Apollo's shape) over HTTP, SSE and websockets. An unknown hash:
+   * `PERSISTED_QUERY_NOT_FOUND`; a query text: `PERSISTED_QUERY_ONLY`; neither:
+   * `PERSISTED_QUERY_ID_REQUIRED`.
    * @default undefined (any operation runs)
    */
   persistedOperations?: string | undefined;
-  /** Answer introspection (`__schema`, `__type`). When off: `INTROSPECTION_DISABLED` (GraphiQL then has no schema). @default true */
+  /**
+   * Answer introspection (`__schema`, `__type`). When off: `INTROSPECTION_DISABLED`, and
+   * validation errors no longer suggest field names (GraphiQL then has no schema).
+   * @default true
+   */
   introspection: boolean;
   /**
    * Reject requests a browser may send cross-site without a CORS preflight: a GET, or a
    * POST with a form or text/plain content type, needs an `x-graphql-csrf` header
-   * (any value). Otherwise: HTTP 403 `CSRF_PREVENTION`.
+   * (any value). Otherwise: HTTP 403 `CSRF_HEADER_REQUIRED`.
    * @default true
    */
   csrfPrevention: boolean;

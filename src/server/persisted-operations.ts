@@ -52,9 +52,9 @@ export function usePersistedOperationsOnly(operations: PersistedOperations): Plu
 }
 
 /** Websockets: the query text a subscribe payload names, or the error to answer it with. */
-export function persistedQueryOf(operations: PersistedOperations, payload: Pick<GraphQLParams, 'query' | 'extensions'>): string | GraphQLError {
+export function persistedQueryOf(operations: PersistedOperations, payload: { query?: string | null; extensions?: Record<string, unknown> | null }): string | GraphQLError {
   if (payload.query) return ERRORS.queryText(false);
-  const hash = defaultExtractPersistedOperationId(payload, undefined as never, {});
+  const hash = defaultExtractPersistedOperationId(payload as GraphQLParams, undefined as never, {});
   if (hash == null) return ERRORS.noHash(false);
   return operations.get(hash.toLowerCase()) ?? ERRORS.notFound(false);
 }

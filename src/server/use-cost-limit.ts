@@ -27,7 +27,8 @@ export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
         if (complexity <= maxCost) return;
         reportError(
           new GraphQLError(`The operation costs ${complexity}, more than the limit of ${maxCost}; ask for smaller pages or fewer fields.`, {
-            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: complexity, maxCost },
+            // A request error like a failed validation: 400, or 200 for legacy application/json clients.
+            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: complexity, maxCost, http: { status: 400, spec: true } },
           }),
         );
       },

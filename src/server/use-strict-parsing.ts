@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { GraphQLError } from 'graphql';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 
 export interface StrictParsingOptions {
   /** Deepest nesting of arrays and objects in `variables` and `extensions` (see `Limits.maxJsonDepth`). */
@@ -14,11 +14,25 @@ export interface StrictParsingOptions {
  * - a body that is not UTF-8, malformed JSON (also in GET/form `variables`),
  *   or `variables`/`extensions` nested deeper than `maxJsonDepth`: 400 `BAD_REQUEST`
  *   (whatever the Accept header: the request is not a GraphQL request at all);
- * - yoga's own body-size backstop keeps its 413 but speaks our `PAYLOAD_TOO_LARGE`.
+ * - yoga's own body-size backstop keeps its 413 but speaks our `PAYLOAD_TOO_LARGE`;
+ * - a document nested too deeply for graphql-js's recursive parser (e.g. `[[[…]]]`
+ *   a thousand levels deep, still under the token limit): 400 `GRAPHQL_PARSE_FAILED`,
+ *   over HTTP and websockets, instead of a masked stack overflow.
  */
 export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin {
   return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof RangeError) {
+          replaceParseResult(
+            new GraphQLError('The document is nested too deeply to parse.', { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } }),
+          );
+        }
+      };
+    },
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
+      // Other methods are refused by yoga (405) later on.
+      if (!requestParser && request.method !== 'POST') return;
       if (!requestParser) {
         const type = request.headers.get('content-type') ?? 'none';
         return endResponse(
@@ -37,12 +51,13 @@ export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin
       }
       const parse = requestParser;
       setRequestParser(async (incoming) => {
-        let parsed: GraphQLParams | GraphQLParams[];
+        let parsed: Awaited<ReturnType<typeof parse>>;
         try {
           parsed = await parse(await asUtf8Request(incoming, fetchAPI.Request));
         } catch (error) {
           throw asBadRequest(error);
         }
+        if (parsed instanceof fetchAPI.Response) return parsed;
         for (const params of Array.isArray(parsed) ? parsed : [parsed]) {
           if (deeperThan(params?.variables, maxJsonDepth) || deeperThan(params?.extensions, maxJsonDepth)) {
             throw badRequest(`variables or extensions are nested deeper than ${maxJsonDepth} levels.`);

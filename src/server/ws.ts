@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Access } from '../model/access.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { loadPersistedOperations, persistedQueryOf } from './persisted-operations.js';
 import type { JobgraphYoga } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -17,10 +19,18 @@ type EnvelopedArgs = ExecutionArgs & {
 export interface WebSocketOptions {
   /** Who the client is, from its `connection_init` payload; throwing refuses the connection (close 4403). */
   authenticate?: (connectionParams: Readonly<Record<string, unknown>> | undefined) => Access;
+  /**
+   * Message size (close 1009), `connection_init` wait (close 4408), operations per
+   * connection (`SUBSCRIPTION_LIMIT_EXCEEDED`) and persisted operations; the rest
+   * is enforced by yoga's plugins, which websocket operations run through.
+   * @default DEFAULT_LIMITS
+   */
+  limits?: Limits;
 }
 
-export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate }: WebSocketOptions = {}) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate, limits = DEFAULT_LIMITS }: WebSocketOptions = {}) {
+  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxWsMessageBytes });
+  const persisted = limits.persistedOperations ? loadPersistedOperations(limits.persistedOperations) : undefined;
   const accessOf = new WeakMap<object, Access>();
   const disposable = useServer(
     {
@@ -33,9 +43,17 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
           return false;
         }
       },
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // This operation is already counted.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          const message = `At most ${limits.maxSubscriptionsPerConnection} operations may run at once on one connection.`;
+          return [new GraphQLError(message, { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', max: limits.maxSubscriptionsPerConnection } })];
+        }
+        const query = persisted ? persistedQueryOf(persisted, params) : params.query;
+        if (query instanceof GraphQLError) return [query];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -45,7 +63,7 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
         });
         let document;
         try {
-          document = parse(params.query);
+          document = parse(query);
         } catch (error) {
           return [error as never];
         }
@@ -63,6 +81,12 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
     },
     wsServer,
   );
+  // ws closes a socket that breaks the protocol by itself (1009 for an over-size message, 1007 for bad
+  // UTF-8) and then emits 'error', which graphql-ws would log as an internal error: it is the client's.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', () => {});
+  });
   return {
     wsServer,
     async close() {

@@ -12,7 +12,9 @@ import type { Metrics } from '../metrics.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
 import type { TokenRegistry } from './token-file.js';
 import { resolveAccess } from './use-auth.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { useIngestEndpoint } from './use-ingest.js';
+import { useLimits } from './use-limits.js';
 import { statusEventCounters, useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
 import { requestLogger, useRequestLog } from './use-request-log.js';
@@ -30,6 +32,8 @@ export interface YogaDeps {
   tokens?: TokenRegistry | null;
   /** Count operations and status events here and serve them on GET /metrics. @default undefined (no metrics) */
   metrics?: Metrics;
+  /** What one request may ask (depth, cost, body size, …; see limits.ts). @default DEFAULT_LIMITS */
+  limits?: Limits;
 }
 
 export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -42,7 +46,7 @@ interface InitialContext {
 }
 
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics }: YogaDeps): JobgraphYoga {
+export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS }: YogaDeps): JobgraphYoga {
   const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -74,6 +78,10 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
     renderGraphiQL,
     landingPage: false,
-    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) })],
+    // Backstop for bodies that reach yoga without a declared length (http-guards.ts refuses those on the server).
+    maxRequestBodySize: limits.maxBodyBytes,
+    // No file uploads here: a multipart body is refused like any other unknown content type.
+    multipart: false,
+    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), ...useLimits(limits)],
   });
 }

@@ -20,7 +20,7 @@ import {
   UpdateJobDocument,
   WorkspaceJobsDocument,
 } from '../gql/graphql.js';
-import { executeWith, expectData } from '../helpers/client.js';
+import { type GraphQLResponse, executeWith, expectData } from '../helpers/client.js';
 import { seedTwoProjects } from '../helpers/dataset.js';
 import { createObservableBus, subscribe, subscribeSse, wsClient } from '../helpers/live.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -116,7 +116,7 @@ describe('per-project access through every path', () => {
         const ingestBody = (await ingest.json()) as { stored: number };
         const after = (await ts.store.findJobs([{ projectUid: project, uid: job.uid }]))[0]!;
         if (allowed()) {
-          for (const r of responses) expectData(r);
+          for (const r of responses) expectData(r as GraphQLResponse<unknown>);
           expect(ingestBody.stored).toBe(1);
           expect(after.title).toBe(`ingested by ${who}`);
           expect(after.starred_by).toContain(who);
