@@ -34,7 +34,7 @@ import type {
   WriteJobsOptions,
   WriteJobsResult,
 } from './job-store.js';
-import { boundedDepth, lineagePageQuery, lineageUidsQuery, subgraphQuery } from './lineage.js';
+import { boundedDepth, lineageEdgesQuery, lineageUidsQuery, nearestFirst, uidNumber } from './lineage.js';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
@@ -42,7 +42,9 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 // 14 columns × 500 rows stays under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const INSERT_CHUNK = 500;
-const LOOKUP_CHUNK = 900;
+const LOOKUP_CHUNK = 5000;
+// Uids per `in (…)` over a walked lineage: one statement up to 5,000 jobs.
+const SET_CHUNK = 5000;
 
 const named = (name: string) => sql.raw(`/* ${name} */`);
 
@@ -197,48 +199,66 @@ export class KyselyJobStore implements JobStore {
     const { size, cursor } = resolvePage({ first: args.page.first, after: args.page.after });
     const sortId = `lineage:${args.walk}`;
     const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
-    const query = lineagePageQuery({
-      root: args.root,
-      walk: args.walk,
-      maxDepth: boundedDepth(args.maxDepth),
-      filter: args.filter,
-      after,
-      limit: size + 1,
-    });
-    const { rows } = await query.execute(this.db);
-    const more = rows.length > size;
-    const pageRows = rows.slice(0, size);
-    let totalCount = rows.length > 0 ? Number(rows[0]!.total_count) : 0;
-    if (rows.length === 0 && after) {
-      const all = await lineagePageQuery({ ...args, filter: args.filter, maxDepth: boundedDepth(args.maxDepth), after: null, limit: 1 }).execute(this.db);
-      totalCount = all.rows.length > 0 ? Number(all.rows[0]!.total_count) : 0;
+    const { root, walk } = args;
+    const { rows: edges } = await lineageEdgesQuery(root, walk === 'descendants' ? 'DESCENDANTS' : 'ANCESTORS').execute(this.db);
+    const depths = nearestFirst(edges, root.uid, walk, boundedDepth(args.maxDepth));
+    // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
+    const matched: { uid: string; depth: number; num: number }[] = [];
+    for (const part of chunk([...depths.keys()], SET_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('jobs')
+        .select('uid')
+        .where('project_uid', '=', root.projectUid)
+        .where('uid', 'in', part)
+        .where((w) => jobFilterExpression(w, args.filter))
+        .modifyEnd(named('filterLineage'))
+        .execute();
+      for (const row of rows) matched.push({ uid: row.uid, depth: depths.get(row.uid)!, num: uidNumber(row.uid) });
     }
+    matched.sort((a, b) => a.depth - b.depth || a.num - b.num);
+    const start = after ? matched.findIndex((m) => m.depth > after[0] || (m.depth === after[0] && m.num > after[1])) : 0;
+    const slice = start === -1 ? [] : matched.slice(start, start + size);
+    const jobs = await this.findJobs(slice.map((m) => ({ projectUid: root.projectUid, uid: m.uid })));
     return {
-      edges: pageRows.map((row) => ({
-        cursor: encodeCursor(sortId, [Number(row.lineage_depth), Number(row.uid_num)]),
-        node: rowToJob(row),
-        depth: Number(row.lineage_depth),
-      })),
-      hasNextPage: more,
+      edges: slice.map((m, i) => ({ cursor: encodeCursor(sortId, [m.depth, m.num]), node: jobs[i]!, depth: m.depth })).filter((e) => e.node),
+      hasNextPage: start !== -1 && start + size < matched.length,
       hasPreviousPage: after != null,
-      totalCount,
+      totalCount: matched.length,
     };
   }
 
   async findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number }): Promise<Subgraph | undefined> {
-    const { rows } = await subgraphQuery({ ...args, maxDepth: boundedDepth(args.maxDepth) }).execute(this.db);
-    const nodeRows = rows.filter((r) => r.kind === 'node');
-    const rootRow = nodeRows.find((r) => r.relation === 'ROOT');
-    if (!rootRow) return undefined;
-    const truncated = nodeRows.length > args.limit;
-    const kept = nodeRows.slice(0, args.limit);
-    const keptUids = new Set(kept.map((r) => r.uid));
+    const { root, direction } = args;
+    const maxDepth = boundedDepth(args.maxDepth);
+    const { rows: edges } = await lineageEdgesQuery(root, direction).execute(this.db);
+    const order = (map: Map<string, number>, relation: 'ANCESTOR' | 'DESCENDANT') => [...map].map(([uid, depth]) => ({ uid, depth, relation }));
+    const around = [
+      ...(direction === 'ANCESTORS' ? [] : order(nearestFirst(edges, root.uid, 'descendants', maxDepth), 'DESCENDANT')),
+      ...(direction === 'DESCENDANTS' ? [] : order(nearestFirst(edges, root.uid, 'ancestors', maxDepth), 'ANCESTOR')),
+    ].sort((a, b) => a.depth - b.depth || uidNumber(a.uid) - uidNumber(b.uid));
+    const kept = [{ uid: root.uid, depth: 0, relation: 'ROOT' as const }, ...around].slice(0, args.limit);
+    const truncated = around.length + 1 > args.limit;
+    const docs = new Map<string, Job>();
+    for (const part of chunk(kept.map((n) => n.uid), SET_CHUNK)) {
+      for (const job of await this.findJobs(part.map((uid) => ({ projectUid: root.projectUid, uid })))) if (job) docs.set(job.uid, job);
+    }
+    const rootJob = docs.get(root.uid);
+    if (!rootJob) return undefined;
+    const nodes = kept.flatMap((n) => {
+      const job = docs.get(n.uid);
+      return job && (n.relation === 'ROOT' || !job.deleted) ? [{ job, depth: n.depth, relation: n.relation }] : [];
+    });
+    const inGraph = new Set(nodes.map((n) => n.job.uid));
+    const seen = new Set<string>();
     return {
-      root: rowToJob(rootRow),
-      nodes: kept.map((r) => ({ job: rowToJob(r), depth: Number(r.depth), relation: r.relation! })),
-      edges: rows
-        .filter((r) => r.kind === 'edge' && keptUids.has(r.uid) && keptUids.has(r.parent_uid!))
-        .map((r) => ({ parentUid: r.parent_uid!, childUid: r.uid })),
+      root: rootJob,
+      nodes,
+      edges: edges.flatMap((e) => {
+        const key = `${e.parent_uid}>${e.child_uid}`;
+        if (!inGraph.has(e.parent_uid) || !inGraph.has(e.child_uid) || seen.has(key)) return [];
+        seen.add(key);
+        return [{ parentUid: e.parent_uid, childUid: e.child_uid }];
+      }),
       truncated,
     };
   }

@@ -1,0 +1,120 @@
+/**
+ * The raw floor: the same rows the gateway serves, fetched with the store's
+ * own SQL and serialised to JSON in one process, no GraphQL. It answers over
+ * plain node:http so that the gateway and the floor are measured through the
+ * same transport, by the same load generator.
+ *
+ *   GET /jobs-page?projectUid=P3&first=100   listJobs + findParents + findChildren (the gateway's three statements)
+ *   GET /descendants?projectUid=&uid=&first=  the store's listLineage (recursive walk + filter + page), rows → JSON
+ *   GET /lineage?projectUid=&uid=&limit=      the store's findSubgraph (recursive walk + documents), rows → JSON
+ *   add &sqlOnly=1 to the last two to run only the recursive statement and return its row count and time
+ *
+ * Run: node --import tsx bench/floor-server.ts --db <file|url> [--pg-schema s] --port N
+ */
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import type { Job } from '../src/model/job.js';
+import { KyselyJobStore } from '../src/store/kysely-job-store.js';
+import { lineageEdgesQuery } from '../src/store/lineage.js';
+import { openBenchDb } from './dataset.js';
+
+const { values } = parseArgs({ options: { db: { type: 'string' }, 'pg-schema': { type: 'string', default: 'public' }, port: { type: 'string' } } });
+const kysely = await openBenchDb(values.db!, values['pg-schema']!);
+const store = new KyselyJobStore(kysely, values.db!.startsWith('postgres') ? 'postgres' : 'sqlite');
+
+const brief = (job: Job) => ({ uid: job.uid, status: job.status.toUpperCase() });
+
+async function jobsPage(params: URLSearchParams) {
+  const page = await store.listJobs({
+    filter: { projectUid: params.get('projectUid') },
+    orderBy: [{ field: 'UID', direction: 'ASC' }],
+    page: { first: Number(params.get('first') ?? 100) },
+  });
+  const keys = page.edges.map((e) => ({ projectUid: e.node.project_uid, uid: e.node.uid }));
+  const [parents, children] = await Promise.all([store.findParents(keys), store.findChildren(keys)]);
+  return {
+    data: {
+      jobs: {
+        edges: page.edges.map((e, i) => ({ node: { ...brief(e.node), parents: parents[i]!.map(brief), children: children[i]!.map(brief) } })),
+      },
+    },
+  };
+}
+
+async function descendants(params: URLSearchParams) {
+  const root = { projectUid: params.get('projectUid')!, uid: params.get('uid')! };
+  const first = Number(params.get('first') ?? 100);
+  const started = performance.now();
+  if (params.has('sqlOnly')) {
+    const { rows } = await lineageEdgesQuery(root, 'DESCENDANTS').execute(kysely);
+    return { rows: rows.length, ms: performance.now() - started };
+  }
+  const page = await store.listLineage({ root, walk: 'descendants', page: { first } });
+  return {
+    data: {
+      job: {
+        uid: root.uid,
+        descendants: {
+          totalCount: page.totalCount,
+          edges: page.edges.map((e) => ({ depth: e.depth, node: brief(e.node) })),
+          pageInfo: { hasNextPage: page.hasNextPage },
+        },
+      },
+    },
+  };
+}
+
+async function lineage(params: URLSearchParams) {
+  const root = { projectUid: params.get('projectUid')!, uid: params.get('uid')! };
+  const limit = Number(params.get('limit') ?? 1000);
+  const started = performance.now();
+  if (params.has('sqlOnly')) {
+    const { rows } = await lineageEdgesQuery(root, 'DESCENDANTS').execute(kysely);
+    return { rows: rows.length, ms: performance.now() - started };
+  }
+  const graph = await store.findSubgraph({ root, direction: 'DESCENDANTS', limit: limit + 1 });
+  return {
+    data: {
+      lineage: {
+        root: { uid: root.uid },
+        nodes: graph!.nodes.map((n) => ({ depth: n.depth, relation: n.relation, job: brief(n.job) })),
+        edges: graph!.edges,
+        truncated: graph!.truncated,
+      },
+    },
+  };
+}
+
+const routes: Record<string, (params: URLSearchParams) => Promise<unknown>> = { '/jobs-page': jobsPage, '/descendants': descendants, '/lineage': lineage };
+
+const server = createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://floor');
+  if (url.pathname === '/health') {
+    response.writeHead(200).end('ok');
+    return;
+  }
+  const route = routes[url.pathname];
+  if (!route) {
+    response.writeHead(404).end();
+    return;
+  }
+  // Drain any body, as the gateway must, before answering.
+  request.resume();
+  route(url.searchParams).then(
+    (body) => {
+      const text = JSON.stringify(body);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    },
+    (error: unknown) => {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    },
+  );
+});
+server.listen(Number(values.port), '127.0.0.1');
+
+const shutdown = () => {
+  server.closeAllConnections();
+  server.close(() => void store.close().then(() => process.exit(0)));
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
