@@ -1,4 +1,12 @@
+import type { Job } from '../model/job.js';
 import type { StoredStatusEvent } from '../store/job-store.js';
+
+/**
+ * An event as published: the log row, plus — when the publisher has it — the
+ * job document written in the same transaction, so that a thousand
+ * subscribers do not each load it again.
+ */
+export type PublishedStatusEvent = StoredStatusEvent & { job?: Job };
 
 /**
  * What a bus hands its listeners: committed events in sequence order, and/or
@@ -6,7 +14,7 @@ import type { StoredStatusEvent } from '../store/job-store.js';
  * learns of a head beyond what it has seen reads the difference from the log.
  */
 export interface BusMessage {
-  events: readonly StoredStatusEvent[];
+  events: readonly PublishedStatusEvent[];
   head?: number;
 }
 
@@ -18,7 +26,7 @@ export interface BusMessage {
  */
 export interface EventBus {
   /** Announces committed events, in sequence order. Call only after the transaction committed. */
-  publish(events: readonly StoredStatusEvent[]): Promise<void>;
+  publish(events: readonly PublishedStatusEvent[]): Promise<void>;
   /** Tells this process's listeners that the log reaches `head` (see LogWatcher); not sent to other processes. */
   announceHead(head: number): void;
   /** Calls `listener` with every message (from any process, for a distributed bus). Returns the unsubscribe function. */

@@ -15,12 +15,15 @@ export function createJobWriter({ store, bus }: { store: JobStore; bus: EventBus
   return {
     async writeJobs(jobs, options) {
       const result = await store.writeJobs(jobs, options);
-      await bus.publish(result.events);
+      if (result.events.length > 0) {
+        const written = new Map(jobs.map((job) => [`${job.project_uid}/${job.uid}`, job]));
+        await bus.publish(result.events.map((event) => ({ ...event, job: written.get(`${event.projectUid}/${event.jobUid}`) })));
+      }
       return result;
     },
     async updateJob(key, change) {
       const result = await store.updateJob(key, change);
-      if (result?.event) await bus.publish([result.event]);
+      if (result?.event) await bus.publish([{ ...result.event, job: result.job }]);
       return result;
     },
   };

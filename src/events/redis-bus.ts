@@ -61,7 +61,9 @@ export async function createRedisBus({ url, channel = 'jobgraph:status-events', 
       if (events.length === 0) return;
       listeners.emit({ events });
       try {
-        await publisher.publish(channel, JSON.stringify({ origin, events } satisfies WireMessage));
+        // Documents stay local: other gateways load them once per message, not once per subscriber.
+        const rows = events.map(({ job: _job, ...event }) => event);
+        await publisher.publish(channel, JSON.stringify({ origin, events: rows } satisfies WireMessage));
       } catch (error) {
         logger?.warn({ err: error, events: events.length }, 'redis bus: publish failed; other gateways will catch up from the event log');
       }

@@ -2,7 +2,7 @@ import { BadCursorError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { JobStore, StoredStatusEvent } from '../store/job-store.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus, PublishedStatusEvent } from './event-bus.js';
 
 /** An event as delivered: the log row plus the job as it is now. */
 export interface DeliveredStatusEvent extends StoredStatusEvent {
@@ -37,7 +37,7 @@ export interface StatusStreamOptions {
   readBatch?: number;
 }
 
-type QueueItem = { kind: 'event'; event: StoredStatusEvent } | { kind: 'gap'; after: number; upTo: number };
+type QueueItem = { kind: 'event'; event: PublishedStatusEvent } | { kind: 'gap'; after: number; upTo: number };
 
 /**
  * Opens a status stream: replay from the log after `sinceSeq`, then live
@@ -73,7 +73,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   let closed = false;
   let wake: (() => void) | null = null;
 
-  const admit = (e: StoredStatusEvent) => {
+  const admit = (e: PublishedStatusEvent) => {
     if (seen === null || e.seq <= seen) return;
     if (e.seq > seen + 1) queue.push({ kind: 'gap', after: seen, upTo: e.seq - 1 });
     seen = e.seq;
@@ -103,11 +103,14 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     wake?.();
   });
 
-  const deliver = async function* (events: StoredStatusEvent[]) {
+  const deliver = async function* (events: PublishedStatusEvent[]) {
     if (events.length === 0) return;
-    const jobs = await store.findJobs(events.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })));
-    for (let i = 0; i < events.length; i++) {
-      const delivered: DeliveredStatusEvent = { ...events[i]!, job: jobs[i] };
+    // Live events usually carry the job their writer stored; only the others (log reads, other gateways) are loaded.
+    const missing = events.filter((e) => e.job === undefined);
+    const loaded = missing.length > 0 ? await store.findJobs(missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid }))) : [];
+    const byEvent = new Map(missing.map((e, i) => [e, loaded[i]]));
+    for (const event of events) {
+      const delivered: DeliveredStatusEvent = { ...event, job: event.job ?? byEvent.get(event) };
       if (!accept || (await accept(delivered))) {
         onDelivered?.();
         yield delivered;
@@ -151,8 +154,8 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
           continue;
         }
         // Consecutive live events go out as one batch so their jobs load in one statement.
-        const batch: StoredStatusEvent[] = [];
-        while (queue.length > 0 && queue[0]!.kind === 'event') batch.push((queue.shift() as { event: StoredStatusEvent }).event);
+        const batch: PublishedStatusEvent[] = [];
+        while (queue.length > 0 && queue[0]!.kind === 'event') batch.push((queue.shift() as { event: PublishedStatusEvent }).event);
         if (batch.length > 0) {
           taken = Math.max(taken, batch.at(-1)!.seq);
           yield* deliver(batch);
