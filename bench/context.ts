@@ -110,10 +110,8 @@ export function ensureDir(dir: string): string {
  * else the sources through tsx.
  */
 export function cliCommand(): { args: string[]; compiled: boolean } {
-  const dist = join(ROOT, 'dist/src/cli.js');
-  const flat = join(ROOT, 'dist/cli.js');
-  const built = [dist, flat].find((f) => existsSync(f));
-  if (built && statSync(built).mtimeMs > newestMtime(join(ROOT, 'src'))) return { args: [built], compiled: true };
+  const built = join(ROOT, 'dist/cli.js');
+  if (existsSync(built) && statSync(built).mtimeMs > newestMtime(join(ROOT, 'src'))) return { args: [built], compiled: true };
   return { args: ['--import', 'tsx', join(ROOT, 'src/cli.ts')], compiled: false };
 }
 

@@ -1,0 +1,96 @@
+/**
+ * Fan-out: N concurrent graphql-ws clients on one gateway process all watch
+ * one project; one status change must reach all of them. Latency per
+ * delivery is receive time − the event's commit time (`at`, same machine
+ * clock), and also receive time − the moment the bench sent the mutation.
+ */
+import { type BenchContext, say } from './context.js';
+import type { ScenarioResult } from './figures.js';
+import { graphql, startGateway } from './gateway.js';
+import { summarize, sleep, wallNow } from './stats.js';
+import { STATUS_SUBSCRIPTION, batchedStatusMutation, nextStatus, openSubscribers, toggleableJobs } from './subscribers.js';
+
+const WARM = 50;
+const ROUND_TIMEOUT_MS = 120_000;
+const ROUNDS_BUDGET_MS = 150_000;
+
+export async function runFanout(ctx: BenchContext): Promise<ScenarioResult> {
+  const started = performance.now();
+  const { fanoutSubscribers: n, fanoutRounds: rounds, wsWorkers } = ctx.sizes;
+  const gateway = await startGateway(ctx, 'fanout');
+  try {
+    const projectUid = 'P1';
+    const [target] = await toggleableJobs(gateway.url, projectUid, 1);
+    if (!target) throw new Error(`no job of ${projectUid} can change status`);
+    let status = target.status;
+    const subscription = { query: STATUS_SUBSCRIPTION, variables: { projectUid } };
+    const change = async () => {
+      status = nextStatus(status);
+      await graphql(gateway.url, batchedStatusMutation([{ projectUid, uid: target.uid, status }]));
+    };
+    // Warm the delivery path up (JIT, statement cache) on a few subscribers: a warm-up event to all N would cost as much as a round.
+    const warm = await openSubscribers(ctx, gateway, Array.from({ length: WARM }, () => subscription), 'fanout warm-up');
+    for (let i = 0; i < 3; i++) {
+      await change();
+      await warm.waitForReceived(WARM * (i + 1), 10_000);
+    }
+    await warm.close();
+    for (let i = 0; (await gateway.scrape()).sum('graphql_active_subscriptions') > 0; i++) {
+      if (i > 100) throw new Error('fanout: the warm-up subscriptions did not end');
+      await sleep(100);
+    }
+
+    const pool = await openSubscribers(ctx, gateway, Array.from({ length: n }, () => subscription), 'fanout');
+    try {
+      const commitToDelivery: number[] = [];
+      const sendToDelivery: number[] = [];
+      const lastDelivery: number[] = [];
+      let missing = 0;
+      let done = 0;
+      const roundsStarted = performance.now();
+      // Slow rounds end the series early: the whole bench has a time budget.
+      for (let round = 1; round <= rounds && (round <= 1 || performance.now() - roundsStarted < ROUNDS_BUDGET_MS); round++) {
+        done = round;
+        const before = (await pool.stats()).received;
+        const sentAt = wallNow();
+        await change();
+        const reached = (await pool.waitForReceived(before + n, ROUND_TIMEOUT_MS)) - before;
+        const { receivedAt, committedAt } = await pool.collect();
+        missing += n - Math.min(n, reached);
+        let last = 0;
+        for (let i = 0; i < receivedAt.length; i++) {
+          commitToDelivery.push(receivedAt[i]! - committedAt[i]!);
+          sendToDelivery.push(receivedAt[i]! - sentAt);
+          last = Math.max(last, receivedAt[i]! - sentAt);
+        }
+        if (reached >= n) lastDelivery.push(last);
+        say(`fanout: round ${round}/${rounds}: ${reached.toLocaleString('en-US')}/${n.toLocaleString('en-US')} subscribers reached, the last after ${last.toFixed(0)} ms`);
+        await sleep(500);
+      }
+      const metrics = await gateway.scrape();
+      const commit = summarize(commitToDelivery);
+      const send = summarize(sendToDelivery);
+      const last = summarize(lastDelivery);
+      return {
+        scenario: 'fanout',
+        method: `${n.toLocaleString('en-US')} graphql-ws clients (one connection and subscription each, in ${wsWorkers} worker processes) on one gateway process watch project ${projectUid}; ${done} status change${done === 1 ? '' : 's'} (of up to ${rounds}, fewer when rounds are slow: the series stops starting rounds after ${ROUNDS_BUDGET_MS / 1000} s), each sent once every subscriber had the previous one, after 3 warm-up changes on ${WARM} subscribers.`,
+        figures: [
+          { scenario: 'fanout', measure: 'commit→delivery p50', value: commit.p50, unit: 'ms' },
+          { scenario: 'fanout', measure: 'commit→delivery p99', value: commit.p99, unit: 'ms', target: { op: '<=', bound: 250 } },
+          { scenario: 'fanout', measure: 'send→delivery p99 (mutation sent → received)', value: send.p99, unit: 'ms' },
+          { scenario: 'fanout', measure: 'last subscriber reached, median round', value: last.p50, unit: 'ms' },
+          { scenario: 'fanout', measure: 'deliveries measured', value: commit.count, unit: 'count', note: missing > 0 ? `${missing} deliveries missing` : undefined },
+        ],
+        caveats: [
+          ...(missing > 0 ? [`${missing} expected deliveries did not arrive within ${ROUND_TIMEOUT_MS / 1000} s of their change.`] : []),
+          ...(metrics.sum('status_events_dropped_total') > 0 ? [`the gateway cut off slow consumers (${metrics.sum('status_events_dropped_total')} positions).`] : []),
+        ],
+        seconds: (performance.now() - started) / 1000,
+      };
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await gateway.stop();
+  }
+}

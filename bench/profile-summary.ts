@@ -1,0 +1,116 @@
+/**
+ * Summarises a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --profile`):
+ * self time by function and by package/file, and inclusive time of chosen
+ * frames — enough to see where a gateway spends its time.
+ *
+ *   npx tsx bench/profile-summary.ts .bench-cache/sqlite/profiles/fanout.cpuprofile [--top 30] [--focus name,name]
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  idleMs: number;
+  byFunction: { name: string; selfMs: number }[];
+  byModule: { module: string; selfMs: number }[];
+  inclusive: { name: string; totalMs: number }[];
+}
+
+/** `node_modules/<pkg>` for dependencies, the path under the repository for our files, `node:` internals, or a V8 pseudo-frame. */
+function moduleOf(url: string, functionName: string): string {
+  if (!url) return `(${functionName || 'native'})`;
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (dependency) return dependency[1]!;
+  if (url.startsWith('node:')) return url;
+  const ours = /\/(src|bench|test)\/(.*)$/.exec(url);
+  return ours ? `${ours[1]}/${ours[2]}` : url;
+}
+
+export function summarizeProfile(profile: CpuProfile, focus: readonly string[] = []): ProfileSummary {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const fn = new Map<string, number>();
+  const mod = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let idle = 0;
+  let total = 0;
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    total += us;
+    if (functionName === '(idle)') idle += us;
+    const where = url ? `${moduleOf(url, functionName)}:${lineNumber + 1}` : '';
+    const name = `${functionName || '(anonymous)'} ${where}`.trim();
+    fn.set(name, (fn.get(name) ?? 0) + us);
+    const m = moduleOf(url, functionName);
+    mod.set(m, (mod.get(m) ?? 0) + us);
+    if (focus.length > 0) {
+      // Inclusive time: charge each focused frame once per sample stack.
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const frame = byId.get(at)!.callFrame;
+        const label = focus.find((f) => frame.functionName === f || `${moduleOf(frame.url, frame.functionName)}`.includes(f));
+        if (label && !seen.has(label)) {
+          seen.add(label);
+          inclusive.set(label, (inclusive.get(label) ?? 0) + us);
+        }
+      }
+    }
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  return {
+    totalMs: total / 1000,
+    idleMs: idle / 1000,
+    byFunction: sorted(fn).map(([name, us]) => ({ name, selfMs: us / 1000 })),
+    byModule: sorted(mod).map(([module, us]) => ({ module, selfMs: us / 1000 })),
+    inclusive: sorted(inclusive).map(([name, us]) => ({ name, totalMs: us / 1000 })),
+  };
+}
+
+export function formatProfile(summary: ProfileSummary, top = 25): string {
+  const busy = summary.totalMs - summary.idleMs;
+  const pct = (ms: number) => `${((100 * ms) / busy).toFixed(1).padStart(5)} %`;
+  const lines = [`busy ${busy.toFixed(0)} ms of ${summary.totalMs.toFixed(0)} ms profiled (idle ${summary.idleMs.toFixed(0)} ms); shares are of busy time`, '', 'self time by module:'];
+  for (const { module, selfMs } of summary.byModule.filter((m) => m.module !== '(idle)').slice(0, top)) lines.push(`  ${pct(selfMs)}  ${selfMs.toFixed(0).padStart(7)} ms  ${module}`);
+  lines.push('', 'self time by function:');
+  for (const { name, selfMs } of summary.byFunction.filter((f) => !f.name.startsWith('(idle)')).slice(0, top)) lines.push(`  ${pct(selfMs)}  ${selfMs.toFixed(0).padStart(7)} ms  ${name}`);
+  if (summary.inclusive.length > 0) {
+    lines.push('', 'inclusive time of focused frames:');
+    for (const { name, totalMs } of summary.inclusive) lines.push(`  ${pct(totalMs)}  ${totalMs.toFixed(0).padStart(7)} ms  ${name}`);
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, focus: { type: 'string', default: '' } } });
+  for (const file of positionals) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const focus = values.focus ? values.focus.split(',') : [];
+    process.stdout.write(`# ${file}\n${formatProfile(summarizeProfile(profile, focus), Number(values.top))}\n\n`);
+  }
+}
