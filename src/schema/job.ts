@@ -3,6 +3,7 @@ import { categoryOfJobType } from '../model/job-category.js';
 import { parentUidsOf } from '../model/edges.js';
 import type { JobFilter, JobOrder, PageArgs } from '../store/job-store.js';
 import { builder, pageComplexity } from './builder.js';
+import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { JobAttachStatusRef, JobCategoryRef, JobImportStatusRef, JobStatusRef, QueueStatusRef } from './job-enums.js';
 import { JobFilterInput, JobOrderInput, checkJobOrder, toStoreFilter } from './job-filter.js';
@@ -213,14 +214,5 @@ export async function resolveJobConnection(
   checkJobOrder(args.orderBy);
   const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args });
   ctx.loaders.primeJobs(page.edges.map((e) => e.node));
-  return {
-    edges: page.edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.edges[0]?.cursor ?? null,
-      endCursor: page.edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: () => ctx.store.countJobs(filter),
-  };
+  return toConnection(page, () => ctx.store.countJobs(filter));
 }

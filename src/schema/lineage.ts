@@ -2,6 +2,7 @@ import { BadInputError, NotFoundError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
 import type { JobKey, LineageWalk, SubgraphNode } from '../store/job-store.js';
 import { builder, pageComplexity } from './builder.js';
+import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { JobFilterInput, toStoreFilter } from './job-filter.js';
 import { JobRef } from './job.js';
@@ -90,16 +91,7 @@ function lineageField(walk: LineageWalk) {
             page: { first: args.first ?? 20, after: args.after },
           });
           ctx.loaders.primeJobs(page.edges.map((e) => e.node));
-          return {
-            edges: page.edges,
-            pageInfo: {
-              hasNextPage: page.hasNextPage,
-              hasPreviousPage: page.hasPreviousPage,
-              startCursor: page.edges[0]?.cursor ?? null,
-              endCursor: page.edges.at(-1)?.cursor ?? null,
-            },
-            totalCount: page.totalCount,
-          };
+          return toConnection(page, page.totalCount);
         },
       },
       LineageConnectionRef,

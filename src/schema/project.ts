@@ -2,6 +2,7 @@ import type { JobStatus } from '../model/job-status.js';
 import { JOB_STATUSES } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 import { builder, pageComplexity } from './builder.js';
+import { toConnection } from './connection.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobFilterInput, JobOrderInput, toStoreFilter } from './job-filter.js';
 import { JobConnectionRef, JobRef, resolveJobConnection } from './job.js';
@@ -143,16 +144,7 @@ builder.queryFields((t) => ({
     complexity: pageComplexity,
     resolve: async (_r, args, ctx) => {
       const page = await ctx.store.listProjects(args);
-      return {
-        edges: page.edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: page.hasPreviousPage,
-          startCursor: page.edges[0]?.cursor ?? null,
-          endCursor: page.edges.at(-1)?.cursor ?? null,
-        },
-        totalCount: () => ctx.store.countProjects(),
-      };
+      return toConnection(page, () => ctx.store.countProjects());
     },
   }, { name: 'ProjectConnection', description: 'A page of projects.' }, { name: 'ProjectEdge', description: 'A project of a page, with its cursor.' }),
   workspace: t.field({
