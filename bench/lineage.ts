@@ -1,10 +1,10 @@
 /**
  * `descendants` (a page of 100, with the total) and `lineage` (the graph,
  * limit 10,000 nodes) from a root with more than 10,000 descendants, one
- * request at a time, against the raw recursive queries the store runs
- * (`lineagePageQuery`, `subgraphQuery`) executed directly and serialised to
- * the same JSON by the floor server. The statement alone (no row mapping, no
- * HTTP) is reported beside them.
+ * request at a time, against the floor: the store's own lineage path (its
+ * recursive statement, the depth computation and the documents) called
+ * directly and serialised to the same JSON by the floor server. The
+ * recursive statement alone (no documents, no HTTP) is reported beside them.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type BenchContext, say } from './context.js';
@@ -120,7 +120,7 @@ export async function runLineage(ctx: BenchContext, dataset: Pick<Dataset, 'line
       method:
         `root ${projectUid}/${uid} with ${dataset.lineageDescendants.toLocaleString('en-US')} descendants; \`descendants(first: 100)\` (walk, count, page) and ` +
         `\`lineage(direction: DESCENDANTS, limit: ${lineageNodes.toLocaleString('en-US')})\`${shapes.length > 0 ? ` (${shapes.join('; ')})` : ''}, ` +
-        `sequential requests (${counts.join(', ') || 'none'}; up to ${iterations}, fewer past ${CASE_BUDGET_MS / 1000} s), alternating with the floor (the same statement executed directly, same JSON, checked equal). ` +
+        `sequential requests (${counts.join(', ') || 'none'}; up to ${iterations}, fewer past ${CASE_BUDGET_MS / 1000} s), alternating with the floor (the store's lineage method called directly, same JSON, checked equal). ` +
         `The gateway runs with \`--max-cost ${MAX_COST}\`: its default limit (50,000) refuses the 10,000-node \`lineage\` query (cost 120,001).`,
       figures,
       caveats,

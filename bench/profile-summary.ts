@@ -3,7 +3,9 @@
  * self time by function and by package/file, and inclusive time of chosen
  * frames — enough to see where a gateway spends its time.
  *
- *   npx tsx bench/profile-summary.ts .bench-cache/sqlite/profiles/fanout.cpuprofile [--top 30] [--focus name,name]
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [--top 30] [--focus name,name] [--from s --to s] [--timeline]
+ *
+ * --timeline prints the busy share of each second, to pick a phase; --from/--to (seconds after the profile started) summarise only it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -45,12 +47,35 @@ function moduleOf(url: string, functionName: string): string {
   return ours ? `${ours[1]}/${ours[2]}` : url;
 }
 
-export function summarizeProfile(profile: CpuProfile, focus: readonly string[] = []): ProfileSummary {
+/** Busy share of each `bucketMs` of the profile, to find the phase worth summarising (e.g. the fan-out rounds after the connection phase). */
+export function timeline(profile: CpuProfile, bucketMs = 1000): string {
+  const idleIds = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  const buckets: { busy: number; total: number }[] = [];
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const b = Math.floor(t / 1000 / bucketMs);
+    buckets[b] ??= { busy: 0, total: 0 };
+    buckets[b]!.total += dt;
+    if (!idleIds.has(profile.samples[i]!)) buckets[b]!.busy += dt;
+  }
+  return Array.from(buckets, (b, i) => `${String((i * bucketMs) / 1000).padStart(5)} s ${'#'.repeat(Math.round((20 * (b?.busy ?? 0)) / Math.max(1, b?.total ?? 1)))}`).join('\n');
+}
+
+/**
+ * Self time by function and module, and inclusive time of `focus` frames,
+ * over the samples between `fromMs` and `toMs` after the profile started.
+ */
+export function summarizeProfile(profile: CpuProfile, focus: readonly string[] = [], fromMs = 0, toMs = Number.POSITIVE_INFINITY): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
+  let elapsedUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    elapsedUs += profile.timeDeltas[i] ?? 0;
+    if (elapsedUs < fromMs * 1000 || elapsedUs > toMs * 1000) continue;
     const id = profile.samples[i]!;
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
@@ -107,10 +132,25 @@ export function formatProfile(summary: ProfileSummary, top = 25): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, focus: { type: 'string', default: '' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      top: { type: 'string', default: '25' },
+      focus: { type: 'string', default: '' },
+      from: { type: 'string', default: '0' },
+      to: { type: 'string', default: 'Infinity' },
+      timeline: { type: 'boolean', default: false },
+    },
+  });
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    if (values.timeline) {
+      process.stdout.write(`# ${file}: busy share per second\n${timeline(profile)}\n\n`);
+      continue;
+    }
     const focus = values.focus ? values.focus.split(',') : [];
-    process.stdout.write(`# ${file}\n${formatProfile(summarizeProfile(profile, focus), Number(values.top))}\n\n`);
+    const window = values.from !== '0' || values.to !== 'Infinity' ? ` (from ${values.from} s to ${values.to} s)` : '';
+    const summary = summarizeProfile(profile, focus, Number(values.from) * 1000, Number(values.to) * 1000);
+    process.stdout.write(`# ${file}${window}\n${formatProfile(summary, Number(values.top))}\n\n`);
   }
 }

@@ -130,7 +130,7 @@ Written by \`${run.command}\` (bench/run.ts). Do not edit by hand: run it again.
 ${markdownTable(results)}
 
 "Floor" is the same work without the gateway: for the jobs page, the store's own three statements and JSON over plain node:http, under the same load;
-for lineage, the same recursive statement executed directly with the same JSON. "× floor" is value ÷ floor; a relative target is on that ratio.
+for lineage, the store's lineage method (the same recursive statement and documents) called directly, with the same JSON. "× floor" is value ÷ floor; a relative target is on that ratio.
 
 ## Targets
 

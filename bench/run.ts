@@ -5,7 +5,7 @@
  *   npm run bench                         full sizes on SQLite → BENCHMARKS.md
  *   npm run bench -- --postgres           PostgreSQL (+ Redis bus) instead
  *   npm run bench -- --quick              smoke sizes, a few minutes → .bench-cache/<db>/BENCHMARKS.quick.md
- *   npm run bench -- --only fanout,replay only these scenarios → .bench-cache/<db>/BENCHMARKS.partial.md
+ *   npm run bench -- --only fanout,replay only these scenarios → .bench-cache/<db>/BENCHMARKS.fanout+replay.md
  *   npm run bench -- --profile            also write a CPU profile of every gateway (node --cpu-prof) and summarise it
  *
  * Flags: --postgres, --pg-url URL (default postgres://postgres@127.0.0.1:5432/test), --redis URL (default with
@@ -59,7 +59,7 @@ function parseOptions(argv: string[]): BenchOptions {
   const unknown = only.filter((s) => !SCENARIOS.includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
   const dialect = values.postgres ? 'postgres' : 'sqlite';
-  const partial = values.quick ? 'quick' : only.length > 0 ? 'partial' : null;
+  const partial = values.quick ? `quick${only.length > 0 ? `.${only.join('+')}` : ''}` : only.length > 0 ? only.join('+') : null;
   return {
     dialect,
     pgUrl: values['pg-url']!,

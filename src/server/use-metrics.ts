@@ -16,6 +16,8 @@ export interface ObservedOperation {
   outcome: OperationOutcome;
   /** `extensions.code` of each error, in order (`INTERNAL_SERVER_ERROR` for an unexpected one, `GRAPHQL_ERROR` for graphql-js's own). */
   errorCodes: string[];
+  /** The errors themselves, before yoga masks the unexpected ones (empty for parse and validation failures). */
+  errors: readonly GraphQLError[];
   /** From parse to result; for a subscription, until its stream is set up or refused. */
   durationMs: number;
   /** The operation's context (yoga's initial context plus ours): `request` over HTTP and SSE, `req` and `socket` over websockets. */
@@ -59,7 +61,7 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
       const entry = begin(context);
       return ({ result }) => {
         if (!(result instanceof Error)) return;
-        report(context, entry, { name: paramsOf(context)?.operationName ?? null, type: 'unknown', outcome: 'invalid', errorCodes: ['GRAPHQL_PARSE_FAILED'] });
+        report(context, entry, { name: paramsOf(context)?.operationName ?? null, type: 'unknown', outcome: 'invalid', errorCodes: ['GRAPHQL_PARSE_FAILED'], errors: [] });
       };
     },
     onValidate({ context, params }) {
@@ -67,7 +69,7 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
       return ({ valid }) => {
         if (valid) return;
         const { name, type } = describe(params.documentAST, paramsOf(context)?.operationName);
-        report(context, entry, { name, type, outcome: 'invalid', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
+        report(context, entry, { name, type, outcome: 'invalid', errorCodes: ['GRAPHQL_VALIDATION_FAILED'], errors: [] });
       };
     },
     onExecute({ args }) {
@@ -81,10 +83,10 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
             return;
           }
           // @defer / @stream: one outcome for all the parts.
-          const codes: string[] = [];
+          const errors: GraphQLError[] = [];
           return {
-            onNext: ({ result: part }) => void codes.push(...outcomeOf('errors' in part ? part.errors : undefined).errorCodes),
-            onEnd: () => report(context, entry, { name, type, outcome: codes.length > 0 ? 'error' : 'ok', errorCodes: codes }),
+            onNext: ({ result: part }) => void errors.push(...(('errors' in part ? part.errors : undefined) ?? [])),
+            onEnd: () => report(context, entry, { name, type, ...outcomeOf(errors) }),
           };
         },
       };
@@ -107,7 +109,7 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
             report(context, entry, { name, type: 'subscription', ...outcomeOf(result.errors) });
             return;
           }
-          report(context, entry, { name, type: 'subscription', outcome: 'ok', errorCodes: [] });
+          report(context, entry, { name, type: 'subscription', outcome: 'ok', errorCodes: [], errors: [] });
           open = true;
           openedAt = performance.now();
           return { onEnd: end };
@@ -172,9 +174,9 @@ function describe(document: DocumentNode, operationName: string | null | undefin
   return { name: operationName ?? operation?.name?.value ?? null, type: (operation?.operation as OperationTypeNode | undefined) ?? 'unknown' };
 }
 
-function outcomeOf(errors: readonly GraphQLError[] | undefined): { outcome: OperationOutcome; errorCodes: string[] } {
-  if (!errors || errors.length === 0) return { outcome: 'ok', errorCodes: [] };
-  return { outcome: 'error', errorCodes: errors.map(codeOf) };
+function outcomeOf(errors: readonly GraphQLError[] | undefined): { outcome: OperationOutcome; errorCodes: string[]; errors: readonly GraphQLError[] } {
+  if (!errors || errors.length === 0) return { outcome: 'ok', errorCodes: [], errors: [] };
+  return { outcome: 'error', errorCodes: errors.map(codeOf), errors };
 }
 
 /** The code the client sees, read before masking (this plugin runs before yoga's masked-errors plugin). */

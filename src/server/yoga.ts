@@ -17,7 +17,7 @@ import { useIngestEndpoint } from './use-ingest.js';
 import { useLimits } from './use-limits.js';
 import { statusEventCounters, useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
-import { requestLogger, useRequestLog } from './use-request-log.js';
+import { isLoggedError, useRequestLog } from './use-request-log.js';
 
 export interface YogaDeps {
   store: JobStore;
@@ -64,10 +64,11 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
       });
     },
     logging: {
-      debug: (...args) => requestLogger(logger).debug(args.length === 1 ? args[0] : args),
-      info: (...args) => requestLogger(logger).info(args.length === 1 ? args[0] : args),
-      warn: (...args) => requestLogger(logger).warn(args.length === 1 ? args[0] : args),
-      error: (...args) => requestLogger(logger).error(args.length === 1 ? args[0] : args),
+      debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
+      info: (...args) => logger.info(args.length === 1 ? args[0] : args),
+      warn: (...args) => logger.warn(args.length === 1 ? args[0] : args),
+      // An error the request log already wrote, with its request id, is not written twice.
+      error: (...args) => (args.length === 1 && isLoggedError(args[0]) ? undefined : logger.error(args.length === 1 ? args[0] : args)),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {

@@ -75,6 +75,8 @@ describe('request ids and the request log', () => {
     const logged = linesOf('broken-1');
     expect(logged.find((l) => l.level === 50), 'the unexpected error, at error level').toMatchObject({ err: expect.objectContaining({ message: expect.stringContaining('count exploded') }) });
     expect(logged.find((l) => l.msg === 'graphql operation')).toMatchObject({ operation: 'Count', outcome: 'error', errors: ['INTERNAL_SERVER_ERROR'] });
+    // One line per unexpected error: yoga's own (id-less) line for it is skipped.
+    expect(lines.filter((l) => l.level === 50 && JSON.stringify(l).includes('count exploded'))).toHaveLength(1);
   });
 
   it('logs websocket operations under one id per connection', async () => {
