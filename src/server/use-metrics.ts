@@ -36,12 +36,37 @@ interface Started {
   reported: boolean;
 }
 
+const OBSERVERS = Symbol('operation observers');
+
+type ObserverHub = Plugin & { [OBSERVERS]: OperationObserver[] };
+
+/**
+ * Registers `observer` with the server's one operation-lifecycle plugin,
+ * adding that plugin on first use. Call it from a plugin's `onPluginInit`:
+ * however many concerns observe operations (metrics, the request log), each
+ * operation is tracked once.
+ */
+export function observeOperations({ plugins, addPlugin }: { plugins: readonly unknown[]; addPlugin: (plugin: Plugin) => void }, observer: OperationObserver): void {
+  const hub = plugins.find((p): p is ObserverHub => typeof p === 'object' && p !== null && OBSERVERS in p);
+  if (hub) hub[OBSERVERS].push(observer);
+  else addPlugin(useOperationObserver(observer));
+}
+
 /**
  * The lifecycle of every GraphQL operation — over HTTP, SSE, and websockets
  * (which execute through yoga's envelop, see ws.ts) — reduced to one
- * `onOperation` call each. Shared by the metrics and the request log.
+ * `onOperation` call each, for every registered observer (see {@link observeOperations}).
  */
-export function useOperationObserver(observer: OperationObserver): Plugin {
+export function useOperationObserver(first: OperationObserver): Plugin {
+  const observers = [first];
+  const observer: Required<OperationObserver> = {
+    onOperation: (operation) => {
+      for (const o of observers) o.onOperation(operation);
+    },
+    onSubscriptionEnd: (operation) => {
+      for (const o of observers) o.onSubscriptionEnd?.(operation);
+    },
+  };
   // Parse, validate and execute of one operation share its context object.
   const started = new WeakMap<object, Started>();
   const begin = (context: object) => {
@@ -117,7 +142,8 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
         onSubscribeError: end,
       };
     },
-  };
+    [OBSERVERS]: observers,
+  } as ObserverHub;
 }
 
 /**
@@ -126,20 +152,18 @@ export function useOperationObserver(observer: OperationObserver): Plugin {
  */
 export function useMetrics(metrics: Metrics, { path = '/metrics' }: { /** @default '/metrics' */ path?: string } = {}): Plugin {
   return {
-    onPluginInit({ addPlugin }) {
-      addPlugin(
-        useOperationObserver({
-          onOperation({ name, type, outcome, durationMs }) {
-            const operation = metrics.operationLabel(name);
-            metrics.requests.inc({ operation, type, outcome });
-            metrics.requestDuration.observe({ operation, type }, durationMs / 1000);
-            if (type === 'subscription' && outcome === 'ok') metrics.activeSubscriptions.inc({ operation });
-          },
-          onSubscriptionEnd({ name }) {
-            metrics.activeSubscriptions.dec({ operation: metrics.operationLabel(name) });
-          },
-        }),
-      );
+    onPluginInit(payload) {
+      observeOperations(payload, {
+        onOperation({ name, type, outcome, durationMs }) {
+          const operation = metrics.operationLabel(name);
+          metrics.requests.inc({ operation, type, outcome });
+          metrics.requestDuration.observe({ operation, type }, durationMs / 1000);
+          if (type === 'subscription' && outcome === 'ok') metrics.activeSubscriptions.inc({ operation });
+        },
+        onSubscriptionEnd({ name }) {
+          metrics.activeSubscriptions.dec({ operation: metrics.operationLabel(name) });
+        },
+      });
     },
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
