@@ -105,9 +105,9 @@ export function writeReport(file: string, ctx: BenchContext, run: RunInfo, resul
     ? `${dataset.jobs.toLocaleString('en-US')} jobs over ${dataset.projects} projects (\`jobgraph seed\`), plus ${dataset.lineageRoot.projectUid} with ` +
       `${dataset.lineageProjectJobs.toLocaleString('en-US')} jobs whose ${dataset.lineageRoot.uid} has ${dataset.lineageDescendants.toLocaleString('en-US')} descendants, ` +
       `and ${dataset.replay.count.toLocaleString('en-US')} status events for the replay — ` +
-      (dataset.cached
-        ? 'reused from `.bench-cache/`.'
-        : `built in this run: seed ${dataset.buildSeconds.seed.toFixed(0)} s, lineage project ${dataset.buildSeconds.lineageProject.toFixed(0)} s, events ${dataset.buildSeconds.replayEvents.toFixed(0)} s.`)
+      (dataset.cached ? `reused from \`.bench-cache/\`, built ${dataset.builtAt.slice(0, 16).replace('T', ' ')} UTC in ` : 'built in this run: ') +
+      `seed ${dataset.buildSeconds.seed.toFixed(0)} s, lineage project ${dataset.buildSeconds.lineageProject.toFixed(0)} s, events ${dataset.buildSeconds.replayEvents.toFixed(0)} s` +
+      (dataset.cached ? ' (a run without the cache takes that much longer).' : '.')
     : 'not needed by the scenarios run.';
   const text = `# Benchmarks
 
