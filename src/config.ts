@@ -18,7 +18,7 @@ export const SETTINGS = {
   tokensFile: { flag: '--tokens-file <path>', env: 'JOBGRAPH_TOKENS_FILE', help: 'API tokens file (hashes and grants); without it the gateway is anonymous and localhost-only' },
   watch: { flag: '--watch <dir>', env: 'JOBGRAPH_WATCH', help: 'CryoSPARC project directory to watch for changed job.json files' },
   redis: { flag: '--redis <url>', env: 'JOBGRAPH_REDIS_URL', help: 'redis:// URL of the event bus shared by several gateways' },
-  logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring (default 1000)' },
+  logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring; they arrive within two intervals (default 1000)' },
   subscriptionMaxLag: { flag: '--subscription-max-lag <n>', env: 'JOBGRAPH_SUBSCRIPTION_MAX_LAG', help: 'log positions a subscriber may fall behind before it is cut off (default 10000)' },
   // Limits: see server/limits.ts and the README's Security section.
   maxDepth: { flag: '--max-depth <n>', env: 'JOBGRAPH_MAX_DEPTH', help: `deepest field nesting of an operation (default ${LIMITS.maxDepth})` },

@@ -12,8 +12,9 @@ export interface LogWatcherOptions {
 
 /**
  * The safety net under the bus: once a second it reads the event log's head
- * (one cheap statement for the whole process) and, when the log is ahead of
- * what the bus delivered, tells local subscribers so they read the gap. This
+ * (one cheap statement for the whole process) and, when the bus has still not
+ * delivered up to that head a second later, tells local subscribers so they
+ * read the gap. This
  * covers events written by another process without a shared bus (`jobgraph
  * import` into the served database), and publishes lost while Redis was down.
  */
@@ -24,12 +25,17 @@ export function startLogWatcher({ store, bus, intervalMs = 1000, logger }: LogWa
     if (last > seen) seen = last;
   });
   let running = false;
+  // A head the bus had not reached is announced only if it still has not one interval later: under steady
+  // writes the log is always a little ahead of the bus, and announcing that would send every subscriber
+  // to the log for events already on their way.
+  let pending = 0;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
+      if (pending > seen) bus.announceHead(pending);
       const head = await store.lastEventSeq();
-      if (head > seen) bus.announceHead(head);
+      pending = head > seen ? head : 0;
     } catch (error) {
       logger?.debug({ err: error }, 'log watcher: could not read the event log head');
     } finally {

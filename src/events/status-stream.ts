@@ -37,6 +37,30 @@ export interface StatusStreamOptions {
   readBatch?: number;
 }
 
+/**
+ * One delivered event per published one, shared by every subscriber in this
+ * process: a job missing from a live event (published by another gateway) is
+ * loaded once, not once per subscriber, and subscribers with the same
+ * operation can share one result per event (server/use-shared-results.ts).
+ */
+const deliveries = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
+const ignore = () => {};
+
+function deliveriesOf(events: readonly PublishedStatusEvent[], store: JobStore): (DeliveredStatusEvent | Promise<DeliveredStatusEvent>)[] {
+  // Live events usually carry the job their writer stored; only the others (log reads, other gateways) are loaded.
+  const missing = events.filter((e) => e.job === undefined && !deliveries.has(e));
+  if (missing.length > 0) {
+    const loading = store.findJobs(missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })));
+    missing.forEach((e, i) => {
+      const delivered = loading.then((jobs) => ({ ...e, job: jobs[i] }));
+      // A failed load is reported to the consumer that awaits it; the events after it in the batch are never awaited.
+      delivered.catch(ignore);
+      deliveries.set(e, delivered);
+    });
+  }
+  return events.map((e) => (e.job !== undefined ? (e as DeliveredStatusEvent) : deliveries.get(e)!));
+}
+
 type QueueItem = { kind: 'event'; event: PublishedStatusEvent } | { kind: 'gap'; after: number; upTo: number };
 
 /**
@@ -100,17 +124,14 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     }
     if (seen - taken > maxLag) cutOff(seen - taken);
     else if (queue.length > maxBuffered) queue = [{ kind: 'gap', after: taken, upTo: seen }];
-    wake?.();
+    // Most events match nobody in particular: waking every idle subscriber for them would cost a turn each.
+    if (overflowed || queue.length > 0) wake?.();
   });
 
   const deliver = async function* (events: PublishedStatusEvent[]) {
     if (events.length === 0) return;
-    // Live events usually carry the job their writer stored; only the others (log reads, other gateways) are loaded.
-    const missing = events.filter((e) => e.job === undefined);
-    const loaded = missing.length > 0 ? await store.findJobs(missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid }))) : [];
-    const byEvent = new Map(missing.map((e, i) => [e, loaded[i]]));
-    for (const event of events) {
-      const delivered: DeliveredStatusEvent = { ...event, job: event.job ?? byEvent.get(event) };
+    for (const pending of deliveriesOf(events, store)) {
+      const delivered = await pending;
       if (!accept || (await accept(delivered))) {
         onDelivered?.();
         yield delivered;

@@ -26,3 +26,8 @@ export function readableProjects(access: Access): string[] | null {
 export function adminAccess(userId = 'anonymous'): Access {
   return { userId, admin: true, read: new Set(), write: new Set() };
 }
+
+/** A key equal for two callers exactly when they may read the same projects (results may be shared between them). */
+export function readScope(access: Access): string {
+  return access.admin ? '*' : JSON.stringify(readableProjects(access)!.sort());
+}

@@ -7,7 +7,7 @@ import { schema } from '../schema/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
-import type { Access } from '../model/access.js';
+import { type Access, readScope } from '../model/access.js';
 import type { Metrics } from '../metrics.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
 import type { TokenRegistry } from './token-file.js';
@@ -17,6 +17,7 @@ import { useIngestEndpoint } from './use-ingest.js';
 import { useLimits } from './use-limits.js';
 import { statusEventCounters, useMetrics } from './use-metrics.js';
 import { useReadiness } from './use-readiness.js';
+import { useSharedSubscriptionResults } from './use-shared-results.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
 
 export interface YogaDeps {
@@ -83,6 +84,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), ...useLimits(limits)],
+    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }
