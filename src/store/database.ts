@@ -1,3 +1,4 @@
+import { lazyJob } from './lazy-job.js';
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
@@ -6,8 +7,8 @@ import type { Project, Workspace } from '../model/project.js';
 /**
  * Table interfaces live here and nowhere else. Timestamps are ISO-8601 UTC
  * strings in both dialects (fixed width, so they sort as text); documents are
- * TEXT in SQLite and JSONB in PostgreSQL, which is why `doc` reads back as
- * either a string or an object.
+ * TEXT in SQLite and JSONB in PostgreSQL; both read back as text (postgres.ts
+ * turns off pg's JSON parsing) so that documents are parsed only when needed.
  */
 export interface Database {
   projects: ProjectTable;
@@ -94,9 +95,12 @@ function parseDoc<T>(doc: unknown): T {
   return (typeof doc === 'string' ? JSON.parse(doc) : doc) as T;
 }
 
-/** The stored document is the normalised CryoSPARC job; columns only index it. */
-export function rowToJob(row: Pick<JobRow, 'doc'>): Job {
-  return parseDoc<Job>(row.doc);
+/**
+ * The stored document is the normalised CryoSPARC job; columns only index it.
+ * Column values in `row` (uid, status, …) are served without parsing the document.
+ */
+export function rowToJob(row: Pick<JobRow, 'doc'> & Partial<JobRow>): Job {
+  return typeof row.doc === 'string' ? lazyJob(row, row.doc) : (row.doc as Job);
 }
 
 export function rowToProject(row: Pick<ProjectRow, 'doc'>): Project {

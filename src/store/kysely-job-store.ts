@@ -88,7 +88,7 @@ export class KyselyJobStore implements JobStore {
       for (const part of chunk([...new Set(uids)], LOOKUP_CHUNK)) {
         const rows = await this.db
           .selectFrom('jobs')
-          .select(['project_uid', 'uid', 'doc'])
+          .select(['project_uid', 'uid', 'status', 'doc'])
           .where('project_uid', '=', projectUid)
           .where('uid', 'in', part)
           .modifyEnd(named('findJobs'))
@@ -158,7 +158,7 @@ export class KyselyJobStore implements JobStore {
       const rows = await this.db
         .selectFrom('job_edges as e')
         .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
-        .select(['e.project_uid as project_uid', `e.${self} as self_uid`, 'j.doc as doc'])
+        .select(['e.project_uid as project_uid', `e.${self} as self_uid`, 'j.uid as uid', 'j.status as status', 'j.doc as doc'])
         .where('j.deleted', '=', 0)
         .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
         .orderBy('j.uid_num')
