@@ -20,7 +20,14 @@ class LazyJobSource {
 }
 
 const handler: ProxyHandler<LazyJobSource> = {
-  get: (source, key) => (source.parsed === undefined && COLUMN_FIELDS.has(key) && key in source.row ? source.row[key as string] : Reflect.get(source.doc, key)),
+  get: (source, key) => {
+    if (source.parsed === undefined) {
+      if (COLUMN_FIELDS.has(key) && key in source.row) return source.row[key as string];
+      // Asked of every value a promise resolves to, and by inspection: no JSON document has these.
+      if (key === 'then' || typeof key === 'symbol') return Reflect.get(Object.prototype, key);
+    }
+    return Reflect.get(source.doc, key);
+  },
   has: (source, key) => Reflect.has(source.doc, key),
   ownKeys: (source) => Reflect.ownKeys(source.doc),
   getOwnPropertyDescriptor: (source, key) => Reflect.getOwnPropertyDescriptor(source.doc, key),

@@ -13,6 +13,12 @@ describe('a job read from a row', () => {
     expect(() => job.spec).toThrow(SyntaxError);
   });
 
+  it('can be returned from an async function without parsing the document (no `then` lookup parse)', async () => {
+    const job = await (async () => lazyJob({ uid: 'J7', status: 'completed' }, '{not json'))();
+    expect(job.uid).toBe('J7');
+    expect(String(Object.prototype.toString.call(job))).toBe('[object Object]');
+  });
+
   it('behaves as the parsed document for everything else', () => {
     const job = lazyJob({ uid: 'J7', status: 'completed' }, JSON.stringify(doc));
     expect(job.spec.type).toBe('homo_refine');
