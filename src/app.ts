@@ -66,7 +66,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const httpServer = createServer((req, res) => {
     if (guardRequest(req, res, limits, yoga.graphqlEndpoint)) void yoga(req, res);
   });
-  const ws = attachWebSocketServer(httpServer, yoga, { authenticate: (params) => resolveAccess(tokens, connectionCredential(params)), limits });
+  const ws = attachWebSocketServer(httpServer, yoga, {
+    authenticate: (params) => resolveAccess(tokens, connectionCredential(params)),
+    limits,
+    onInternalError: (error) => logger.error({ err: error }, 'websocket message handling failed'),
+  });
   // Without tokens everyone is an admin: only this machine may connect.
   const bindHost = tokens ? config.host : LOCALHOST;
   if (!tokens) {

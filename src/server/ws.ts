@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Access } from '../model/access.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { loadPersistedOperations, persistedQueryOf } from './persisted-operations.js';
+import { serveGraphqlWs } from './ws-transport.js';
 import type { JobgraphYoga } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -26,13 +26,15 @@ export interface WebSocketOptions {
    * @default DEFAULT_LIMITS
    */
   limits?: Limits;
+  /** Where an unexpected error while handling a websocket message is reported. */
+  onInternalError?: (error: unknown) => void;
 }
 
-export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate, limits = DEFAULT_LIMITS }: WebSocketOptions = {}) {
+export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate, limits = DEFAULT_LIMITS, onInternalError }: WebSocketOptions = {}) {
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxWsMessageBytes });
   const persisted = limits.persistedOperations ? loadPersistedOperations(limits.persistedOperations) : undefined;
   const accessOf = new WeakMap<object, Access>();
-  const disposable = useServer(
+  const disposable = serveGraphqlWs(
     {
       onConnect: (ctx) => {
         if (!authenticate) return true;
@@ -80,13 +82,8 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
       },
     },
     wsServer,
+    { onInternalError },
   );
-  // ws closes a socket that breaks the protocol by itself (1009 for an over-size message, 1007 for bad
-  // UTF-8) and then emits 'error', which graphql-ws would log as an internal error: it is the client's.
-  wsServer.on('connection', (socket) => {
-    socket.removeAllListeners('error');
-    socket.on('error', () => {});
-  });
   return {
     wsServer,
     async close() {
