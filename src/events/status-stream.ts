@@ -35,6 +35,12 @@ export interface StatusStreamOptions {
   onDelivered?: () => void;
   /** Rows per log read. @default 1000 */
   readBatch?: number;
+  /**
+   * Whether the consumer reads only the job fields kept in columns (uid,
+   * status, …; see lazy-job.ts): jobs it loads are then read without their
+   * document. @default false
+   */
+  jobColumnsOnly?: boolean;
 }
 
 /**
@@ -43,22 +49,27 @@ export interface StatusStreamOptions {
  * loaded once, not once per subscriber, and subscribers with the same
  * operation can share one result per event (server/use-shared-results.ts).
  */
-const deliveries = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
+const withDocuments = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
+const withColumns = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
 const ignore = () => {};
 
-function deliveriesOf(events: readonly PublishedStatusEvent[], store: JobStore): (DeliveredStatusEvent | Promise<DeliveredStatusEvent>)[] {
+function deliveriesOf(events: readonly PublishedStatusEvent[], store: JobStore, columnsOnly: boolean): (DeliveredStatusEvent | Promise<DeliveredStatusEvent>)[] {
+  const known = (e: PublishedStatusEvent) => withDocuments.get(e) ?? (columnsOnly ? withColumns.get(e) : undefined);
   // Live events usually carry the job their writer stored; only the others (log reads, other gateways) are loaded.
-  const missing = events.filter((e) => e.job === undefined && !deliveries.has(e));
+  const missing = events.filter((e) => e.job === undefined && !known(e));
   if (missing.length > 0) {
-    const loading = store.findJobs(missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })));
+    const loading = store.findJobs(
+      missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })),
+      { columnsOnly },
+    );
     missing.forEach((e, i) => {
       const delivered = loading.then((jobs) => ({ ...e, job: jobs[i] }));
       // A failed load is reported to the consumer that awaits it; the events after it in the batch are never awaited.
       delivered.catch(ignore);
-      deliveries.set(e, delivered);
+      (columnsOnly ? withColumns : withDocuments).set(e, delivered);
     });
   }
-  return events.map((e) => (e.job !== undefined ? (e as DeliveredStatusEvent) : deliveries.get(e)!));
+  return events.map((e) => (e.job !== undefined ? (e as DeliveredStatusEvent) : known(e)!));
 }
 
 type QueueItem = { kind: 'event'; event: PublishedStatusEvent } | { kind: 'gap'; after: number; upTo: number };
@@ -78,7 +89,7 @@ type QueueItem = { kind: 'event'; event: PublishedStatusEvent } | { kind: 'gap';
  *   pace. A consumer more than `maxLag` positions behind is cut off.
  */
 export async function openStatusStream(options: StatusStreamOptions): Promise<AsyncGenerator<DeliveredStatusEvent | typeof OVERFLOW>> {
-  const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, onDelivered, readBatch = 1000 } = options;
+  const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, onDelivered, readBatch = 1000, jobColumnsOnly = false } = options;
   const maxLag = options.maxLag ?? 10_000;
   const maxBuffered = Math.min(options.maxBuffered ?? 1000, maxLag);
   const jobUids = options.jobUids ? new Set(options.jobUids) : null;
@@ -130,7 +141,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
 
   const deliver = async function* (events: PublishedStatusEvent[]) {
     if (events.length === 0) return;
-    for (const pending of deliveriesOf(events, store)) {
+    for (const pending of deliveriesOf(events, store, jobColumnsOnly)) {
       const delivered = await pending;
       if (!accept || (await accept(delivered))) {
         onDelivered?.();

@@ -99,8 +99,8 @@ function parseDoc<T>(doc: unknown): T {
  * The stored document is the normalised CryoSPARC job; columns only index it.
  * Column values in `row` (uid, status, …) are served without parsing the document.
  */
-export function rowToJob(row: Pick<JobRow, 'doc'> & Partial<JobRow>): Job {
-  return typeof row.doc === 'string' ? lazyJob(row, row.doc) : (row.doc as Job);
+export function rowToJob(row: { doc: JobRow['doc'] | null } & Partial<JobRow>): Job {
+  return typeof row.doc === 'string' || row.doc === null ? lazyJob(row, row.doc) : (row.doc as Job);
 }
 
 export function rowToProject(row: Pick<ProjectRow, 'doc'>): Project {

@@ -144,8 +144,12 @@ export interface WriteJobsResult {
 export interface JobStore {
   readonly dialect: 'sqlite' | 'postgres';
 
-  /** Jobs by key, aligned with `keys` (undefined where missing). */
-  findJobs(keys: readonly JobKey[]): Promise<(Job | undefined)[]>;
+  /**
+   * Jobs by key, aligned with `keys` (undefined where missing). With
+   * `columnsOnly`, only the fields kept in columns are read (see
+   * lazy-job.ts): reading any other field of such a job throws.
+   */
+  findJobs(keys: readonly JobKey[], options?: { columnsOnly?: boolean }): Promise<(Job | undefined)[]>;
   listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs }): Promise<Page<Job>>;
   countJobs(filter?: JobFilter | null): Promise<number>;
   /** Non-deleted parents of each job, aligned with `keys`, ordered by uid number. */

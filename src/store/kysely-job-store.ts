@@ -4,6 +4,7 @@ import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { JOB_COLUMNS } from './lazy-job.js';
 import { type Database, type JobEventRow, rowToJob, rowToProject, rowToWorkspace } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import {
@@ -82,17 +83,14 @@ export class KyselyJobStore implements JobStore {
     readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  async findJobs(keys: readonly JobKey[]): Promise<(Job | undefined)[]> {
+  async findJobs(keys: readonly JobKey[], { columnsOnly = false }: { columnsOnly?: boolean } = {}): Promise<(Job | undefined)[]> {
     const found = new Map<string, Job>();
     for (const [projectUid, uids] of groupByProject(keys)) {
       for (const part of chunk([...new Set(uids)], LOOKUP_CHUNK)) {
-        const rows = await this.db
-          .selectFrom('jobs')
-          .select(['project_uid', 'uid', 'status', 'doc'])
-          .where('project_uid', '=', projectUid)
-          .where('uid', 'in', part)
-          .modifyEnd(named('findJobs'))
-          .execute();
+        const query = this.db.selectFrom('jobs').where('project_uid', '=', projectUid).where('uid', 'in', part);
+        const rows = columnsOnly
+          ? (await query.select(JOB_COLUMNS).modifyEnd(named('findJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+          : await query.select(['project_uid', 'uid', 'status', 'doc']).modifyEnd(named('findJobs')).execute();
         for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToJob(row));
       }
     }

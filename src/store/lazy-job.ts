@@ -4,17 +4,19 @@ import type { Job } from '../model/job.js';
  * Job fields whose column holds exactly the document's value (see
  * job-rows.ts), so they can be read without parsing the document.
  */
-const COLUMN_FIELDS = new Set<PropertyKey>(['project_uid', 'uid', 'status', 'uid_num', 'project_uid_num', 'title', 'priority']);
+export const JOB_COLUMNS = ['project_uid', 'uid', 'status', 'uid_num', 'project_uid_num', 'title', 'priority'] as const;
+const COLUMN_FIELDS = new Set<PropertyKey>(JOB_COLUMNS);
 
 /** The proxy's target: the row as read, and the document once something needed it. */
 class LazyJobSource {
   parsed: Job | undefined;
   constructor(
     readonly row: Readonly<Record<string, unknown>>,
-    readonly text: string,
+    readonly text: string | null,
   ) {}
 
   get doc(): Job {
+    if (this.text === null) throw new Error('This job was read without its document (columns only); read it again with the document.');
     return (this.parsed ??= JSON.parse(this.text) as Job);
   }
 }
@@ -44,8 +46,9 @@ const handler: ProxyHandler<LazyJobSource> = {
  * parents' and children's `uid` and `status`, or a replay of status events
  * with `job { uid status }`, then parses nothing: parsing the ~9 KB
  * documents was most of their cost. It behaves as the parsed document
- * (spread, `JSON.stringify`, `in`, `Object.keys`, writes).
+ * (spread, `JSON.stringify`, `in`, `Object.keys`, writes). Without a
+ * document (`doc` null: columns only), reading any other field throws.
  */
-export function lazyJob(row: Readonly<Record<string, unknown>>, doc: string): Job {
+export function lazyJob(row: Readonly<Record<string, unknown>>, doc: string | null): Job {
   return new Proxy(new LazyJobSource(row, doc), handler) as unknown as Job;
 }

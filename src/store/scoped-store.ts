@@ -21,8 +21,8 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
     updateJob: (key, change) => store.updateJob(key, change),
     lastEventSeq: () => store.lastEventSeq(),
     close: () => store.close(),
-    async findJobs(keys) {
-      const found = await store.findJobs(keys.filter((k) => allowed(k.projectUid)));
+    async findJobs(keys, options) {
+      const found = await store.findJobs(keys.filter((k) => allowed(k.projectUid)), options);
       const byKey = new Map(found.map((j) => [j && `${j.project_uid}/${j.uid}`, j]));
       return keys.map((k) => (allowed(k.projectUid) ? byKey.get(`${k.projectUid}/${k.uid}`) : undefined));
     },

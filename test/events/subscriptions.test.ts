@@ -4,6 +4,7 @@ import type { JobStatus } from '../../src/model/job-status.js';
 import {
   JobStatusChangedDocument,
   type JobStatusChangedSubscription,
+  JobStatusChangedWithDetailsDocument,
   LineageStatusChangedDocument,
   SetJobStatusDocument,
   StarJobDocument,
@@ -107,9 +108,7 @@ describe('status subscriptions', () => {
   it('resumes with since: exactly the events missed, in order, then live ones, with no duplicate at the seam', async () => {
     const targets = jobs.filter((j) => j.project_uid === 'P2' && j.status === 'completed' && !j.deleted).slice(2, 5);
     const before = bus.mark();
-    console.log('before', before);
     const first = subscribe(client(), JobStatusChangedDocument, { projectUid: 'P2' });
-    setTimeout(() => console.log('after 1s', bus.subscribers(), first.results, first.failure, first.done), 1000);
     await bus.waitForSubscriptions(before + 1);
     await move('P2', targets[0]!.uid, 'building');
     await first.waitFor(1);
@@ -126,6 +125,30 @@ describe('status subscriptions', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(resumed.results.map((r) => r.data!.jobStatusChanged.cursor)).toEqual([...missed, live].map((m) => m.event.cursor));
     expect(resumed.results[3]!.data!.jobStatusChanged).toMatchObject({ jobUid: targets[1]!.uid, previousStatus: 'BUILDING', status: 'QUEUED' });
+  });
+
+  it('replays each event with its job as it is now, whether the selection reads only indexed fields or the whole document', async () => {
+    const targets = jobs.filter((j) => j.project_uid === 'P2' && j.status === 'completed' && !j.deleted).slice(6, 8);
+    const { event } = await move('P2', targets[0]!.uid, 'building');
+    await move('P2', targets[1]!.uid, 'building');
+    await move('P2', targets[0]!.uid, 'queued');
+    const since = event.cursor;
+    const brief = subscribe(client(), JobStatusChangedDocument, { projectUid: 'P2', since });
+    const detailed = subscribe(client(), JobStatusChangedWithDetailsDocument, { projectUid: 'P2', since });
+    await Promise.all([brief.waitFor(2), detailed.waitFor(2)]);
+    const now = await Promise.all(targets.map((t) => current('P2', t.uid)));
+    const byUid = new Map(now.map((j) => [j.uid, j]));
+    for (const r of brief.results) {
+      const job = r.data!.jobStatusChanged.job;
+      expect(job).toEqual({ uid: job.uid, status: byUid.get(job.uid)!.status.toUpperCase() });
+    }
+    expect(detailed.results.map((r) => r.data!.jobStatusChanged.job.uid)).toEqual([targets[1]!.uid, targets[0]!.uid]);
+    for (const r of detailed.results) {
+      const job = r.data!.jobStatusChanged.job;
+      const stored = byUid.get(job.uid)!;
+      expect(job).toMatchObject({ status: stored.status.toUpperCase(), title: stored.title, type: stored.spec.type });
+      expect(job.document).toEqual(JSON.parse(JSON.stringify(stored)));
+    }
   });
 
   it('starts with new events only when no cursor is given', async () => {

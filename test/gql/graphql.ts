@@ -325,6 +325,14 @@ export type JobStatusChangedWithDocumentSubscriptionVariables = Exact<{
 
 export type JobStatusChangedWithDocumentSubscription = { jobStatusChanged: { cursor: string, jobUid: string, status: JobStatus, job: { document: unknown } } };
 
+export type JobStatusChangedWithDetailsSubscriptionVariables = Exact<{
+  projectUid?: string | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type JobStatusChangedWithDetailsSubscription = { jobStatusChanged: { cursor: string, jobUid: string, job: { uid: string, status: JobStatus, title: string, type: string, document: unknown } } };
+
 export type LineageStatusChangedSubscriptionVariables = Exact<{
   projectUid: string;
   uid: string;
@@ -1016,6 +1024,21 @@ export const JobStatusChangedWithDocumentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JobStatusChangedWithDocumentSubscription, JobStatusChangedWithDocumentSubscriptionVariables>;
+export const JobStatusChangedWithDetailsDocument = new TypedDocumentString(`
+    subscription JobStatusChangedWithDetails($projectUid: String, $since: String) {
+  jobStatusChanged(projectUid: $projectUid, since: $since) {
+    cursor
+    jobUid
+    job {
+      uid
+      status
+      title
+      type
+      document
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobStatusChangedWithDetailsSubscription, JobStatusChangedWithDetailsSubscriptionVariables>;
 export const LineageStatusChangedDocument = new TypedDocumentString(`
     subscription LineageStatusChanged($projectUid: String!, $uid: String!, $direction: LineageDirection, $since: String) {
   lineageStatusChanged(

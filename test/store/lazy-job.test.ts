@@ -30,6 +30,13 @@ describe('a job read from a row', () => {
     expect(Object.getPrototypeOf(job)).toBe(Object.prototype);
   });
 
+  it('read without its document (columns only), refuses to make up other fields', () => {
+    const job = lazyJob({ uid: 'J7', status: 'completed' }, null);
+    expect(job.status).toBe('completed');
+    expect(() => job.spec).toThrow(/without its document/);
+    expect(() => ({ ...job })).toThrow(/without its document/);
+  });
+
   it('keeps reads consistent with writes once the document is parsed', () => {
     const job = lazyJob({ uid: 'J7', status: 'completed' }, JSON.stringify(doc)) as unknown as Record<string, unknown>;
     job.status = 'failed';
