@@ -88,7 +88,7 @@ type QueueItem = { kind: 'event'; event: PublishedStatusEvent } | { kind: 'gap';
  *   queue collapses into one gap, read back from the log at the consumer's
  *   pace. A consumer more than `maxLag` positions behind is cut off.
  */
-export async function openStatusStream(options: StatusStreamOptions): Promise<AsyncGenerator<DeliveredStatusEvent | typeof OVERFLOW>> {
+export async function openStatusStream(options: StatusStreamOptions): Promise<AsyncIterableIterator<DeliveredStatusEvent | typeof OVERFLOW>> {
   const { store, bus, projectUid, statuses, accept, sinceSeq, onOverflow, onDelivered, readBatch = 1000, jobColumnsOnly = false } = options;
   const maxLag = options.maxLag ?? 10_000;
   const maxBuffered = Math.min(options.maxBuffered ?? 1000, maxLag);
@@ -139,26 +139,6 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     if (overflowed || queue.length > 0) wake?.();
   });
 
-  const deliver = async function* (events: PublishedStatusEvent[]) {
-    if (events.length === 0) return;
-    for (const pending of deliveriesOf(events, store, jobColumnsOnly)) {
-      const delivered = await pending;
-      if (!accept || (await accept(delivered))) {
-        onDelivered?.();
-        yield delivered;
-      }
-    }
-  };
-
-  const readLog = async function* (after: number, upTo: number) {
-    for (let from = after; from < upTo; ) {
-      const batch = await store.readEvents({ ...query, afterSeq: from, upToSeq: upTo, limit: readBatch });
-      yield* deliver(batch);
-      if (batch.length < readBatch) break;
-      from = batch.at(-1)!.seq;
-    }
-  };
-
   let head: number;
   try {
     head = await store.lastEventSeq();
@@ -168,48 +148,90 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
     throw error;
   }
 
-  async function* run(): AsyncGenerator<DeliveredStatusEvent | typeof OVERFLOW> {
-    try {
-      if (sinceSeq != null) yield* readLog(sinceSeq, head);
-      seen = Math.max(head, earlyMax);
-      taken = head;
-      if (seen > head) queue.push({ kind: 'gap', after: head, upTo: seen });
-      for (;;) {
-        if (overflowed) {
-          yield OVERFLOW;
-          return;
-        }
-        if (closed) return;
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = null;
-          continue;
-        }
+  // What the consumer takes next: accepted events of the batch being handed out.
+  let ready: DeliveredStatusEvent[] = [];
+  let readyAt = 0;
+  // A stretch of the log being read back (the replay after `sinceSeq`, or a gap), one batch per fill.
+  let reading: { from: number; upTo: number } | null = sinceSeq != null && sinceSeq < head ? { from: sinceSeq, upTo: head } : null;
+  let live = false;
+  let finished = false;
+
+  /** Accepts `events` (loading their jobs where needed) into `ready`. */
+  const take = async (events: readonly PublishedStatusEvent[]) => {
+    if (events.length === 0) return;
+    ready = [];
+    readyAt = 0;
+    for (const pending of deliveriesOf(events, store, jobColumnsOnly)) {
+      const delivered = pending instanceof Promise ? await pending : pending;
+      if (accept && !(await accept(delivered))) continue;
+      onDelivered?.();
+      ready.push(delivered);
+    }
+  };
+
+  /** Fills `ready` with the next accepted events; returns with it empty only once cut off or closed. */
+  const fill = async () => {
+    while (!overflowed && !closed) {
+      if (reading) {
+        const batch = await store.readEvents({ ...query, afterSeq: reading.from, upToSeq: reading.upTo, limit: readBatch });
+        reading = batch.length < readBatch || batch.at(-1)!.seq >= reading.upTo ? null : { from: batch.at(-1)!.seq, upTo: reading.upTo };
+        await take(batch);
+      } else if (!live) {
+        // The replay is done: from here on the bus is heard (see the seam above).
+        live = true;
+        seen = Math.max(head, earlyMax);
+        taken = head;
+        if (seen > head) queue.push({ kind: 'gap', after: head, upTo: seen });
+      } else if (queue.length === 0) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      } else if (queue[0]!.kind === 'event') {
         // Consecutive live events go out as one batch so their jobs load in one statement.
         const batch: PublishedStatusEvent[] = [];
         while (queue.length > 0 && queue[0]!.kind === 'event') batch.push((queue.shift() as { event: PublishedStatusEvent }).event);
-        if (batch.length > 0) {
-          taken = Math.max(taken, batch.at(-1)!.seq);
-          yield* deliver(batch);
-          continue;
-        }
+        taken = Math.max(taken, batch.at(-1)!.seq);
+        await take(batch);
+      } else {
         const gap = queue.shift() as { after: number; upTo: number };
         taken = Math.max(taken, gap.upTo);
-        yield* readLog(gap.after, gap.upTo);
+        reading = { from: gap.after, upTo: gap.upTo };
       }
-    } finally {
-      unsubscribe();
+      if (readyAt < ready.length) return;
     }
-  }
+  };
 
-  const stream = run();
-  // A return() while the generator waits for events would queue behind that wait forever: wake it so it can finish.
-  const close = stream.return.bind(stream);
-  stream.return = (value) => {
-    closed = true;
+  const finish = () => {
+    finished = true;
+    ready = [];
     unsubscribe();
-    wake?.();
-    return close(value);
+  };
+  const done = { done: true, value: undefined } as const;
+
+  // A plain iterator rather than async generators: one promise per event handed out, not one per layer.
+  const stream: AsyncIterableIterator<DeliveredStatusEvent | typeof OVERFLOW> & { return(): Promise<IteratorResult<never>> } = {
+    [Symbol.asyncIterator]: () => stream,
+    async next() {
+      if (finished) return done;
+      if (readyAt >= ready.length) {
+        try {
+          await fill();
+        } catch (error) {
+          finish();
+          throw error;
+        }
+      }
+      if (readyAt < ready.length) return { done: false, value: ready[readyAt++]! };
+      const overflow = overflowed && !closed;
+      finish();
+      return overflow ? { done: false, value: OVERFLOW } : done;
+    },
+    // A return() while next() waits for events must wake that wait so it can finish.
+    async return() {
+      closed = true;
+      finish();
+      wake?.();
+      return done;
+    },
   };
   return stream;
 }

@@ -43,9 +43,13 @@ export interface ContextDeps {
 /** A request's context. `store` and `writer` are the shared ones; the context gets them narrowed to `access`. */
 export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
   const scoped = scopeStore(store, access);
+  let loaders: Loaders | undefined;
   return {
     store: scoped,
-    loaders: createLoaders(scoped),
+    // Made on first use: most subscriptions never load anything, and there may be ten thousand of them.
+    get loaders() {
+      return (loaders ??= createLoaders(scoped));
+    },
     writer: scopeWriter(writer, access),
     bus,
     access,
