@@ -4,6 +4,7 @@ import { parentUidsOf } from '../model/edges.js';
 import type { Project, Workspace } from '../model/project.js';
 import type { Database, JobEdgeTable, JobTagTable, JobWorkspaceTable, NewJobRow } from './database.js';
 import type { Insertable } from 'kysely';
+import { lazyJob } from './lazy-job.js';
 
 /** Column values of a job document: what the indexes and filters work on. */
 export function jobToRow(job: Job): NewJobRow {
@@ -35,6 +36,36 @@ export function jobWorkspaceRows(job: Job): JobWorkspaceTable[] {
 
 export function jobTagRows(job: Job): JobTagTable[] {
   return [...new Set(job.tags)].map((tag) => ({ project_uid: job.project_uid, job_uid: job.uid, tag }));
+}
+
+/** Every row `writeJobs` stores for one job. Plain data: it crosses worker threads. */
+export interface JobRows {
+  job: NewJobRow;
+  edges: JobEdgeTable[];
+  workspaces: JobWorkspaceTable[];
+  tags: JobTagTable[];
+}
+
+export function jobRows(job: Job): JobRows {
+  return { job: jobToRow(job), edges: jobEdgeRows(job), workspaces: jobWorkspaceRows(job), tags: jobTagRows(job) };
+}
+
+const preparedRows = new WeakMap<Job, JobRows>();
+
+/**
+ * The job whose rows were already built (by an import worker): writing it
+ * reuses them, and its document is parsed only if a field outside the row's
+ * columns is read. Do not modify it: the rows would not follow.
+ */
+export function preparedJob(rows: JobRows): Job {
+  const job = lazyJob(rows.job, rows.job.doc as string);
+  preparedRows.set(job, rows);
+  return job;
+}
+
+/** The rows of `job`, built now unless it came from {@link preparedJob}. */
+export function rowsOfJob(job: Job): JobRows {
+  return preparedRows.get(job) ?? jobRows(job);
 }
 
 export function projectToRow(project: Project): Insertable<Database['projects']> {

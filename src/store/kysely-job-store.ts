@@ -10,12 +10,9 @@ import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keyse
 import {
   chunk,
   groupByProject,
-  jobEdgeRows,
-  jobTagRows,
-  jobToRow,
-  jobWorkspaceRows,
   keyOf,
   projectToRow,
+  rowsOfJob,
   workspaceToRow,
 } from './job-rows.js';
 import type {
@@ -448,6 +445,7 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
   for (const job of jobs) latest.set(keyOf(job.project_uid, job.uid), job);
   const batch = [...latest.values()];
   const keys = batch.map((j) => ({ projectUid: j.project_uid, uid: j.uid }));
+  const batchRows = batch.map(rowsOfJob);
 
   const previous = new Map<string, JobStatus>();
   for (const [projectUid, uids] of groupByProject(keys)) {
@@ -463,7 +461,7 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
     }
   }
 
-  for (const part of chunk(batch.map(jobToRow), INSERT_CHUNK)) {
+  for (const part of chunk(batchRows.map((r) => r.job), INSERT_CHUNK)) {
     await trx
       .insertInto('jobs')
       .values(part)
@@ -495,13 +493,13 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
       await trx.deleteFrom('job_tags').where('project_uid', '=', projectUid).where('job_uid', 'in', part).modifyEnd(named('clearTags')).execute();
     }
   }
-  for (const part of chunk(batch.flatMap(jobEdgeRows), INSERT_CHUNK * 4)) {
+  for (const part of chunk(batchRows.flatMap((r) => r.edges), INSERT_CHUNK * 4)) {
     await trx.insertInto('job_edges').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertEdges')).execute();
   }
-  for (const part of chunk(batch.flatMap(jobWorkspaceRows), INSERT_CHUNK * 4)) {
+  for (const part of chunk(batchRows.flatMap((r) => r.workspaces), INSERT_CHUNK * 4)) {
     await trx.insertInto('job_workspaces').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertWorkspaces')).execute();
   }
-  for (const part of chunk(batch.flatMap(jobTagRows), INSERT_CHUNK * 4)) {
+  for (const part of chunk(batchRows.flatMap((r) => r.tags), INSERT_CHUNK * 4)) {
     await trx.insertInto('job_tags').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertTags')).execute();
   }
 
