@@ -82,14 +82,16 @@ export class KyselyJobStore implements JobStore {
 
   async findJobs(keys: readonly JobKey[], { columnsOnly = false }: { columnsOnly?: boolean } = {}): Promise<(Job | undefined)[]> {
     const found = new Map<string, Job>();
-    for (const [projectUid, uids] of groupByProject(keys)) {
-      for (const part of chunk([...new Set(uids)], LOOKUP_CHUNK)) {
-        const query = this.db.selectFrom('jobs').where('project_uid', '=', projectUid).where('uid', 'in', part);
-        const rows = columnsOnly
-          ? (await query.select(JOB_COLUMNS).modifyEnd(named('findJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
-          : await query.select(['project_uid', 'uid', 'status', 'doc']).modifyEnd(named('findJobs')).execute();
-        for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToJob(row));
-      }
+    const unique = [...new Map(keys.map((k) => [keyOf(k.projectUid, k.uid), k])).values()];
+    // One statement for keys of many projects (a replay batch spans them all), not one per project.
+    for (const part of chunk(unique, LOOKUP_CHUNK)) {
+      const query = this.db
+        .selectFrom('jobs')
+        .where((eb) => eb.or([...groupByProject(part)].map(([projectUid, uids]) => eb.and([eb('project_uid', '=', projectUid), eb('uid', 'in', uids)]))));
+      const rows = columnsOnly
+        ? (await query.select(JOB_COLUMNS).modifyEnd(named('findJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+        : await query.select(['project_uid', 'uid', 'status', 'doc']).modifyEnd(named('findJobs')).execute();
+      for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToJob(row));
     }
     return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
   }
