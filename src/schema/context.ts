@@ -43,13 +43,11 @@ export interface ContextDeps {
 /** A request's context. `store` and `writer` are the shared ones; the context gets them narrowed to `access`. */
 export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
   const scoped = scopeStore(store, access);
-  let loaders: Loaders | undefined;
   return {
     store: scoped,
     // Made on first use: most subscriptions never load anything, and there may be ten thousand of them.
-    get loaders() {
-      return (loaders ??= createLoaders(scoped));
-    },
+    // (A proxy, not a getter: yoga copies the context, which would call a getter at once.)
+    loaders: onFirstUse(() => createLoaders(scoped)),
     writer: scopeWriter(writer, access),
     bus,
     access,
@@ -57,4 +55,10 @@ export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000,
     closeConnection,
     statusEvents,
   };
+}
+
+/** An object made by `create` when one of its properties is first read. */
+function onFirstUse<T extends object>(create: () => T): T {
+  let value: T | undefined;
+  return new Proxy({} as T, { get: (_target, key) => Reflect.get((value ??= create()), key) });
 }
