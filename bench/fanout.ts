@@ -6,9 +6,10 @@
  */
 import { type BenchContext, say } from './context.js';
 import type { ScenarioResult } from './figures.js';
-import { graphql, startGateway } from './gateway.js';
+import { freePort, graphql, startGateway, startProcess } from './gateway.js';
 import { summarize, sleep, wallNow } from './stats.js';
 import { STATUS_SUBSCRIPTION, batchedStatusMutation, nextStatus, openSubscribers, toggleableJobs } from './subscribers.js';
+import { type SubscriberPool, openSubscriberPool } from './ws-pool.js';
 
 const WARM = 50;
 const ROUND_TIMEOUT_MS = 120_000;
@@ -40,57 +41,105 @@ export async function runFanout(ctx: BenchContext): Promise<ScenarioResult> {
       await sleep(100);
     }
 
-    const pool = await openSubscribers(ctx, gateway, Array.from({ length: n }, () => subscription), 'fanout');
-    try {
-      const commitToDelivery: number[] = [];
-      const sendToDelivery: number[] = [];
-      const lastDelivery: number[] = [];
-      let missing = 0;
-      let done = 0;
-      const roundsStarted = performance.now();
-      // Slow rounds end the series early: the whole bench has a time budget.
-      for (let round = 1; round <= rounds && (round <= 1 || performance.now() - roundsStarted < ROUNDS_BUDGET_MS); round++) {
-        done = round;
-        const before = (await pool.stats()).received;
-        const sentAt = wallNow();
-        await change();
-        const reached = (await pool.waitForReceived(before + n, ROUND_TIMEOUT_MS)) - before;
-        const { receivedAt, committedAt } = await pool.collect();
-        missing += n - Math.min(n, reached);
-        let last = 0;
-        for (let i = 0; i < receivedAt.length; i++) {
-          commitToDelivery.push(receivedAt[i]! - committedAt[i]!);
-          sendToDelivery.push(receivedAt[i]! - sentAt);
-          last = Math.max(last, receivedAt[i]! - sentAt);
-        }
-        if (reached >= n) lastDelivery.push(last);
-        say(`fanout: round ${round}/${rounds}: ${reached.toLocaleString('en-US')}/${n.toLocaleString('en-US')} subscribers reached, the last after ${last.toFixed(0)} ms`);
-        await sleep(500);
+    const measured = await (async () => {
+      const pool = await openSubscribers(ctx, gateway, Array.from({ length: n }, () => subscription), 'fanout');
+      try {
+        return await measureRounds(pool, n, rounds, change, 'fanout');
+      } finally {
+        await pool.close();
       }
-      const metrics = await gateway.scrape();
-      const commit = summarize(commitToDelivery);
-      const send = summarize(sendToDelivery);
-      const last = summarize(lastDelivery);
-      return {
-        scenario: 'fanout',
-        method: `${n.toLocaleString('en-US')} graphql-ws clients (one connection and subscription each, in ${wsWorkers} worker processes) on one gateway process watch project ${projectUid}; ${done} status change${done === 1 ? '' : 's'} (of up to ${rounds}, fewer when rounds are slow: the series stops starting rounds after ${ROUNDS_BUDGET_MS / 1000} s), each sent once every subscriber had the previous one, after 3 warm-up changes on ${WARM} subscribers.`,
-        figures: [
-          { scenario: 'fanout', measure: 'commit→delivery p50', value: commit.p50, unit: 'ms' },
-          { scenario: 'fanout', measure: 'commit→delivery p99', value: commit.p99, unit: 'ms', target: { op: '<=', bound: 250 } },
-          { scenario: 'fanout', measure: 'send→delivery p99 (mutation sent → received)', value: send.p99, unit: 'ms' },
-          { scenario: 'fanout', measure: 'last subscriber reached, median round', value: last.p50, unit: 'ms' },
-          { scenario: 'fanout', measure: 'deliveries measured', value: commit.count, unit: 'count', note: missing > 0 ? `${missing} deliveries missing` : undefined },
-        ],
-        caveats: [
-          ...(missing > 0 ? [`${missing} expected deliveries did not arrive within ${ROUND_TIMEOUT_MS / 1000} s of their change.`] : []),
-          ...(metrics.sum('status_events_dropped_total') > 0 ? [`the gateway cut off slow consumers (${metrics.sum('status_events_dropped_total')} positions).`] : []),
-        ],
-        seconds: (performance.now() - started) / 1000,
-      };
+    })();
+    const metrics = await gateway.scrape();
+    await gateway.stop();
+    const floor = await measureFloor(ctx, n, measured.done);
+    const commit = summarize(measured.commitToDelivery);
+    const send = summarize(measured.sendToDelivery);
+    const last = summarize(measured.lastDelivery);
+    const floorCommit = summarize(floor.commitToDelivery);
+    const floorLast = summarize(floor.lastDelivery);
+    const { missing, done } = measured;
+    return {
+      scenario: 'fanout',
+      method: `${n.toLocaleString('en-US')} graphql-ws clients (one connection and subscription each, in ${wsWorkers} worker processes) on one gateway process watch project ${projectUid}; ${done} status change${done === 1 ? '' : 's'} (of up to ${rounds}, fewer when rounds are slow: the series stops starting rounds after ${ROUNDS_BUDGET_MS / 1000} s), each sent once every subscriber had the previous one, after 3 warm-up changes on ${WARM} subscribers. Floor: the same clients on a bare \`ws\` server that serialises the same event once and writes it to every socket (bench/broadcast-floor.ts), as many rounds.`,
+      figures: [
+        { scenario: 'fanout', measure: 'commit→delivery p50', value: commit.p50, floor: floorCommit.p50, unit: 'ms' },
+        { scenario: 'fanout', measure: 'commit→delivery p99', value: commit.p99, floor: floorCommit.p99, unit: 'ms', target: { op: '<=', bound: 250 } },
+        { scenario: 'fanout', measure: 'send→delivery p99 (mutation sent → received)', value: send.p99, unit: 'ms' },
+        { scenario: 'fanout', measure: 'last subscriber reached, median round', value: last.p50, floor: floorLast.p50, unit: 'ms' },
+        { scenario: 'fanout', measure: 'deliveries measured', value: commit.count, unit: 'count', note: missing > 0 ? `${missing} deliveries missing` : undefined },
+      ],
+      caveats: [
+        ...(missing > 0 ? [`${missing} expected deliveries did not arrive within ${ROUND_TIMEOUT_MS / 1000} s of their change.`] : []),
+        ...(floor.missing > 0 ? [`the floor missed ${floor.missing} deliveries.`] : []),
+        ...(metrics.sum('status_events_dropped_total') > 0 ? [`the gateway cut off slow consumers (${metrics.sum('status_events_dropped_total')} positions).`] : []),
+      ],
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+interface Rounds {
+  commitToDelivery: number[];
+  sendToDelivery: number[];
+  lastDelivery: number[];
+  missing: number;
+  done: number;
+}
+
+/** Up to `rounds` changes, each once every subscriber had the previous one; latencies of every delivery. */
+async function measureRounds(pool: SubscriberPool, n: number, rounds: number, change: () => Promise<unknown>, label: string): Promise<Rounds> {
+  const result: Rounds = { commitToDelivery: [], sendToDelivery: [], lastDelivery: [], missing: 0, done: 0 };
+  const roundsStarted = performance.now();
+  // Slow rounds end the series early: the whole bench has a time budget.
+  for (let round = 1; round <= rounds && (round <= 1 || performance.now() - roundsStarted < ROUNDS_BUDGET_MS); round++) {
+    result.done = round;
+    const before = (await pool.stats()).received;
+    const sentAt = wallNow();
+    await change();
+    const reached = (await pool.waitForReceived(before + n, ROUND_TIMEOUT_MS)) - before;
+    const { receivedAt, committedAt } = await pool.collect();
+    result.missing += n - Math.min(n, reached);
+    let last = 0;
+    for (let i = 0; i < receivedAt.length; i++) {
+      result.commitToDelivery.push(receivedAt[i]! - committedAt[i]!);
+      result.sendToDelivery.push(receivedAt[i]! - sentAt);
+      last = Math.max(last, receivedAt[i]! - sentAt);
+    }
+    if (reached >= n) result.lastDelivery.push(last);
+    say(`${label}: round ${round}/${rounds}: ${reached.toLocaleString('en-US')}/${n.toLocaleString('en-US')} subscribers reached, the last after ${last.toFixed(0)} ms`);
+    await sleep(500);
+  }
+  return result;
+}
+
+/** The same clients and rounds against the bare broadcast floor (floor-server.ts). */
+async function measureFloor(ctx: BenchContext, n: number, rounds: number): Promise<Rounds> {
+  const port = await freePort();
+  const args = ['--import', 'tsx', 'bench/floor-server.ts', '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(port)];
+  const floor = await startProcess(ctx, 'fanout-floor', { args, healthPath: '/health', port });
+  const open = (count: number) =>
+    openSubscriberPool(`ws://127.0.0.1:${port}/graphql`, Array.from({ length: count }, () => ({ query: STATUS_SUBSCRIPTION, variables: {} })), {
+      workers: ctx.sizes.wsWorkers,
+      concurrency: 100,
+    });
+  const broadcast = async () => (await fetch(`${floor.origin}/broadcast`, { method: 'POST' })).json();
+  try {
+    // The same warm-up as the gateway's: three events to a few subscribers.
+    const warm = await open(WARM);
+    for (let i = 0; i < 3; i++) {
+      await broadcast();
+      await warm.waitForReceived(WARM * (i + 1), 10_000);
+    }
+    await warm.close();
+    const pool = await open(n);
+    try {
+      return await measureRounds(pool, n, Math.max(1, rounds), broadcast, 'fanout floor');
     } finally {
       await pool.close();
     }
   } finally {
-    await gateway.stop();
+    await floor.stop();
   }
 }

@@ -8,6 +8,7 @@
  *   GET /descendants?projectUid=&uid=&first=  the store's listLineage (recursive walk + filter + page), rows → JSON
  *   GET /lineage?projectUid=&uid=&limit=      the store's findSubgraph (recursive walk + documents), rows → JSON
  *   add &sqlOnly=1 to the last two to run only the recursive statement and return its row count and time
+ *   POST /broadcast                           one status event to every websocket subscriber of ws://…/graphql (broadcast-floor.ts)
  *
  * Run: node --import tsx bench/floor-server.ts --db <file|url> [--pg-schema s] --port N
  */
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { Job } from '../src/model/job.js';
 import { KyselyJobStore } from '../src/store/kysely-job-store.js';
 import { lineageEdgesQuery } from '../src/store/lineage.js';
+import { attachBroadcastFloor } from './broadcast-floor.js';
 import { openBenchDb } from './dataset.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, 'pg-schema': { type: 'string', default: 'public' }, port: { type: 'string' } } });
@@ -85,7 +87,12 @@ async function lineage(params: URLSearchParams) {
   };
 }
 
-const routes: Record<string, (params: URLSearchParams) => Promise<unknown>> = { '/jobs-page': jobsPage, '/descendants': descendants, '/lineage': lineage };
+const routes: Record<string, (params: URLSearchParams) => Promise<unknown>> = {
+  '/jobs-page': jobsPage,
+  '/descendants': descendants,
+  '/lineage': lineage,
+  '/broadcast': async () => broadcastFloor.broadcast(),
+};
 
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://floor');
@@ -110,9 +117,11 @@ const server = createServer((request, response) => {
     },
   );
 });
+const broadcastFloor = attachBroadcastFloor(server);
 server.listen(Number(values.port), '127.0.0.1');
 
 const shutdown = () => {
+  broadcastFloor.close();
   server.closeAllConnections();
   server.close(() => void store.close().then(() => process.exit(0)));
 };
