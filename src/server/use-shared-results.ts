@@ -1,4 +1,5 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError, createSourceEventStream, execute, getOperationAST } from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -40,12 +41,19 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source as ExecutionResult;
   const key = `${documentId(args.document)}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${scope}`;
+  const compiled = compiledOperation(args);
+  const run = compiled
+    ? (payload: unknown) => {
+        const result = compiled.query(payload, args.contextValue, args.variableValues ?? {}) as MaybePromise<ExecutionResult>;
+        return result instanceof Promise ? result.then(withPlainErrors) : withPlainErrors(result);
+      }
+    : (payload: unknown) => execute({ ...args, rootValue: payload });
   const resultFor = (payload: unknown): MaybePromise<ExecutionResult> => {
-    if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+    if (typeof payload !== 'object' || payload === null) return run(payload);
     let results = resultsByEvent.get(payload);
     if (!results) resultsByEvent.set(payload, (results = new Map()));
     let result = results.get(key);
-    if (!result) results.set(key, (result = execute({ ...args, rootValue: payload })));
+    if (!result) results.set(key, (result = run(payload)));
     return result;
   };
   const events = source[Symbol.asyncIterator]();
@@ -75,6 +83,44 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
     },
   };
   return results;
+}
+
+const compiledOperations = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+
+/**
+ * The operation compiled by graphql-jit (a replay executes it once per event,
+ * and compiled it costs a fraction of graphql-js's interpretation), or null
+ * where graphql-jit cannot compile it: then graphql-js executes it.
+ */
+function compiledOperation(args: ExecutionArgs): CompiledQuery | null {
+  let byName = compiledOperations.get(args.document);
+  if (!byName) compiledOperations.set(args.document, (byName = new Map()));
+  const name = args.operationName ?? '';
+  if (!byName.has(name)) {
+    let compiled: CompiledQuery | null = null;
+    try {
+      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      if (isCompiledQuery(result)) compiled = result;
+    } catch {
+      // not compilable: interpreted instead
+    }
+    byName.set(name, compiled);
+  }
+  return byName.get(name)!;
+}
+
+/**
+ * graphql-jit's errors have a frozen, often missing `extensions`; error
+ * coding and masking (schema/errors.ts) add to it, so they get graphql-js's.
+ */
+function withPlainErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors) return result;
+  const errors = result.errors.map((error) => {
+    const plain = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: { ...error.extensions } });
+    if (error.locations) (plain as { locations?: unknown }).locations = error.locations;
+    return plain;
+  });
+  return { ...result, errors };
 }
 
 function documentId(document: DocumentNode): number {

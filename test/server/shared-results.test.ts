@@ -3,6 +3,10 @@ import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { useSharedSubscriptionResults } from '../../src/server/use-shared-results.js';
 
+class CodedError extends Error {
+  readonly code = 'NOT_FOUND';
+}
+
 /** A subscription whose events come from one shared source, and a field that counts its executions. */
 function setup() {
   let executions = 0;
@@ -11,7 +15,7 @@ function setup() {
   const schema = createSchema<{ scope: string }>({
     typeDefs: /* GraphQL */ `
       type Query { ok: Boolean }
-      type Event { n: Int!, label: String!, scope: String! }
+      type Event { n: Int!, label: String!, scope: String!, fails: Int }
       type Subscription { events(prefix: String!): Event! }
     `,
     resolvers: {
@@ -43,14 +47,17 @@ function setup() {
           return `${String(info.variableValues.prefix)}${event.n}`;
         },
         scope: (_e: unknown, _a: unknown, ctx: { scope: string }) => ctx.scope,
+        fails: () => {
+          throw new CodedError('no such thing');
+        },
       },
     },
   });
-  const yoga = createYoga<{ scope: string }>({ schema, plugins: [useSharedSubscriptionResults({ scopeOf: (ctx) => (ctx as { scope: string }).scope })] });
+  const yoga = createYoga<{ scope: string }>({ schema, maskedErrors: false, plugins: [useSharedSubscriptionResults({ scopeOf: (ctx) => (ctx as { scope: string }).scope })] });
   const query = 'subscription ($prefix: String!) { events(prefix: $prefix) { n label scope } }';
-  async function subscribe(prefix: string, scope: string) {
+  async function subscribe(prefix: string, scope: string, document = query) {
     const { parse, subscribe: run, schema: s } = yoga.getEnveloped({});
-    const stream = (await run({ schema: s, document: parse(query), variableValues: { prefix }, contextValue: { scope } })) as AsyncIterableIterator<ExecutionResult>;
+    const stream = (await run({ schema: s, document: parse(document), variableValues: { prefix }, contextValue: { scope } })) as AsyncIterableIterator<ExecutionResult>;
     return stream;
   }
   return { subscribe, publish, executions: () => executions };
@@ -83,5 +90,24 @@ describe('shared subscription results', () => {
     await Promise.all(second);
     expect(executions()).toBe(6);
     await Promise.all(all.map((s) => s.return?.()));
+  });
+
+  it('reports a failing field as a graphql-js error that keeps its cause, path and location, and can be coded', async () => {
+    const { subscribe, publish } = setup();
+    const stream = await subscribe('a', 'x', 'subscription ($prefix: String!) {\n  events(prefix: $prefix) { n fails }\n}');
+    const next = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    publish({ n: 1 });
+    const result = (await next).value as ExecutionResult;
+    expect(result.data).toEqual({ events: { n: 1, fails: null } });
+    const [error] = result.errors!;
+    expect(error!.message).toBe('no such thing');
+    expect(error!.originalError).toBeInstanceOf(CodedError);
+    expect(error!.path).toEqual(['events', 'fails']);
+    expect(error!.locations).toEqual([{ line: 2, column: 31 }]);
+    // Error coding (schema/errors.ts) adds to extensions in place.
+    Object.assign(error!.extensions, { code: 'NOT_FOUND' });
+    expect(error!.toJSON().extensions).toEqual({ code: 'NOT_FOUND' });
+    await stream.return?.();
   });
 });
