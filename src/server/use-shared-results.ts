@@ -28,6 +28,8 @@ const resultsByEvent = new WeakMap<object, Map<string, MaybePromise<ExecutionRes
  * Two subscriptions share a result when they have the same parsed document
  * (yoga caches documents by their text), operation name, variables and scope.
  * Results are never mutated downstream (error masking and graphql-ws copy).
+ * Each execution runs the operation as compiled by graphql-jit, once per
+ * document (see {@link compiledOperation}).
  */
 export function useSharedSubscriptionResults({ scopeOf }: SharedResultsOptions): Plugin {
   return {
