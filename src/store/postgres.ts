@@ -41,7 +41,7 @@ export async function openPostgres({ url, schema = 'public', poolMax = 10, onQue
     if (schema !== 'public') await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
-      await migrateToLatest(conn);
+      await migrateToLatest(conn, schema);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
     }
