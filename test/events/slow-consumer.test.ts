@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/model/job.js';
 import { JobStatusChangedDocument, JobStatusChangedWithDocumentDocument } from '../gql/graphql.js';
@@ -68,5 +69,46 @@ describe('a slow subscriber', () => {
     slow.destroy();
     fast.stop();
     resumed.stop();
+  }, 60_000);
+
+  it('over SSE, gets a last event coded SLOW_CONSUMER once cut off, then the stream ends', async () => {
+    // The previous test's subscriptions end asynchronously: count from a settled number.
+    for (let stable = 0, last = -1; stable < 10; await new Promise((r) => setTimeout(r, 20))) {
+      stable = bus.subscribers() === last ? stable + 1 : 0;
+      last = bus.subscribers();
+    }
+    const idle = bus.subscribers();
+    const mark = bus.mark();
+    // An SSE client on a raw socket, so that it can really stop reading.
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const body = JSON.stringify({ query: JobStatusChangedWithDocumentDocument.toString(), variables: { projectUid: 'P1' } });
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const ended = new Promise<void>((resolve) => socket.once('end', resolve));
+    await bus.waitForSubscriptions(mark + 1);
+    socket.pause();
+
+    let status: Job['status'] = 'building';
+    const base = jobs.filter((j) => !j.deleted).slice(0, BATCH);
+    for (let round = 0; round < 2000 && bus.subscribers() > idle; round++) {
+      status = status === 'building' ? 'queued' : 'building';
+      await server.app.writer.writeJobs(base.map((j) => ({ ...j, status })));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(bus.subscribers(), 'the slow subscriber was removed').toBe(idle);
+
+    socket.resume();
+    await ended;
+    const events = text.split('\n').filter((line) => line.startsWith('data: {'));
+    const last = JSON.parse(events.at(-1)!.slice('data: '.length)) as { data: unknown; errors?: { extensions?: { code?: string } }[] };
+    expect(last.errors?.map((e) => e.extensions?.code)).toEqual(['SLOW_CONSUMER']);
+    expect(events.length).toBeGreaterThan(1);
+    expect(text).toContain('event: complete');
+    socket.destroy();
   }, 60_000);
 });
