@@ -1,6 +1,6 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError, createSourceEventStream, execute, getOperationAST } from 'graphql';
-import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { type Plugin, isAsyncIterable } from 'graphql-yoga';
+import { compiledOperation } from './compiled-operations.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -29,7 +29,7 @@ const resultsByEvent = new WeakMap<object, Map<string, MaybePromise<ExecutionRes
  * (yoga caches documents by their text), operation name, variables and scope.
  * Results are never mutated downstream (error masking and graphql-ws copy).
  * Each execution runs the operation as compiled by graphql-jit, once per
- * document (see {@link compiledOperation}).
+ * document (see compiled-operations.ts).
  */
 export function useSharedSubscriptionResults({ scopeOf }: SharedResultsOptions): Plugin {
   return {
@@ -44,12 +44,7 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
   if (!isAsyncIterable(source)) return source as ExecutionResult;
   const key = `${documentId(args.document)}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${scope}`;
   const compiled = compiledOperation(args);
-  const run = compiled
-    ? (payload: unknown) => {
-        const result = compiled.query(payload, args.contextValue, args.variableValues ?? {}) as MaybePromise<ExecutionResult>;
-        return result instanceof Promise ? result.then(withPlainErrors) : withPlainErrors(result);
-      }
-    : (payload: unknown) => execute({ ...args, rootValue: payload });
+  const run = compiled ? (payload: unknown) => compiled(payload, args) : (payload: unknown) => execute({ ...args, rootValue: payload });
   const resultFor = (payload: unknown): MaybePromise<ExecutionResult> => {
     if (typeof payload !== 'object' || payload === null) return run(payload);
     let results = resultsByEvent.get(payload);
@@ -85,44 +80,6 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
     },
   };
   return results;
-}
-
-const compiledOperations = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
-
-/**
- * The operation compiled by graphql-jit (a replay executes it once per event,
- * and compiled it costs a fraction of graphql-js's interpretation), or null
- * where graphql-jit cannot compile it: then graphql-js executes it.
- */
-function compiledOperation(args: ExecutionArgs): CompiledQuery | null {
-  let byName = compiledOperations.get(args.document);
-  if (!byName) compiledOperations.set(args.document, (byName = new Map()));
-  const name = args.operationName ?? '';
-  if (!byName.has(name)) {
-    let compiled: CompiledQuery | null = null;
-    try {
-      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
-      if (isCompiledQuery(result)) compiled = result;
-    } catch {
-      // not compilable: interpreted instead
-    }
-    byName.set(name, compiled);
-  }
-  return byName.get(name)!;
-}
-
-/**
- * graphql-jit's errors have a frozen, often missing `extensions`; error
- * coding and masking (schema/errors.ts) add to it, so they get graphql-js's.
- */
-function withPlainErrors(result: ExecutionResult): ExecutionResult {
-  if (!result.errors) return result;
-  const errors = result.errors.map((error) => {
-    const plain = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: { ...error.extensions } });
-    if (error.locations) (plain as { locations?: unknown }).locations = error.locations;
-    return plain;
-  });
-  return { ...result, errors };
 }
 
 function documentId(document: DocumentNode): number {

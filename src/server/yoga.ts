@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { useIngestEndpoint } from './use-ingest.js';
 import { useLimits } from './use-limits.js';
 import { statusEventCounters, useMetrics } from './use-metrics.js';
+import { useCompiledQueries } from './use-compiled-queries.js';
 import { useReadiness } from './use-readiness.js';
 import { useSharedSubscriptionResults } from './use-shared-results.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
@@ -84,6 +85,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }
