@@ -173,7 +173,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   const fill = async () => {
     while (!overflowed && !closed) {
       if (reading) {
-        const batch = await store.readEvents({ ...query, afterSeq: reading.from, upToSeq: reading.upTo, limit: readBatch });
+        const batch = await store.readEvents({ ...query, afterSeq: reading.from, upToSeq: reading.upTo, limit: readBatch, withJobColumns: jobColumnsOnly });
         reading = batch.length < readBatch || batch.at(-1)!.seq >= reading.upTo ? null : { from: batch.at(-1)!.seq, upTo: reading.upTo };
         await take(batch);
       } else if (!live) {

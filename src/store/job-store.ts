@@ -119,6 +119,11 @@ export interface EventQuery {
   projectUid?: string | null;
   jobUids?: readonly string[] | null;
   statuses?: readonly JobStatus[] | null;
+  /**
+   * Also read each event's job as it is now, columns only (see lazy-job.ts),
+   * in the same statement: a replay then costs one statement per batch.
+   */
+  withJobColumns?: boolean;
 }
 
 export interface WriteJobsOptions {
@@ -188,8 +193,8 @@ export interface JobStore {
    */
   updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined>;
 
-  /** Events after `afterSeq`, in log order. */
-  readEvents(query: EventQuery): Promise<StoredStatusEvent[]>;
+  /** Events after `afterSeq`, in log order; with `withJobColumns`, each with its job where it still exists. */
+  readEvents(query: EventQuery): Promise<(StoredStatusEvent & { job?: Job })[]>;
   /** The highest sequence number in the log (0 when empty). */
   lastEventSeq(): Promise<number>;
 
