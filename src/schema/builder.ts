@@ -61,6 +61,7 @@ export function pageComplexity(args: { first?: number | null; last?: number | nu
 
 builder.queryType({ description: 'Reads over CryoSPARC projects, workspaces and jobs.' });
 
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function parseDateTime(value: unknown): string {
@@ -74,7 +75,9 @@ function parseDateTime(value: unknown): string {
 
 builder.scalarType('DateTime', {
   description: 'An instant as an ISO-8601 string in UTC, e.g. `2026-11-25T12:00:00.000Z`.',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  // Stored instants are already canonical (`…T…:…:….sssZ`, 24 characters): they go out as they are.
+  serialize: (value) =>
+    typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : value instanceof Date ? value.toISOString() : new Date(value as string).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });

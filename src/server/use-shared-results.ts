@@ -16,8 +16,17 @@ export interface SharedResultsOptions {
 const documentIds = new WeakMap<DocumentNode, number>();
 let lastDocumentId = 0;
 
-/** Results of one event, by operation key; dropped with the event once every subscriber is past it. */
-const resultsByEvent = new WeakMap<object, Map<string, MaybePromise<ExecutionResult>>>();
+/**
+ * Results of one event, by operation key; dropped with the event once every
+ * subscriber is past it. Most events have one operation (or one subscriber,
+ * in a replay): the first result is kept inline, the rest in a map.
+ */
+interface EventResults {
+  key: string;
+  result: MaybePromise<ExecutionResult>;
+  more?: Map<string, MaybePromise<ExecutionResult>>;
+}
+const resultsByEvent = new WeakMap<object, EventResults>();
 
 /**
  * Executes each subscription event once per distinct operation instead of once
@@ -47,10 +56,15 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
   const run = compiled ? (payload: unknown) => compiled(payload, args) : (payload: unknown) => execute({ ...args, rootValue: payload });
   const resultFor = (payload: unknown): MaybePromise<ExecutionResult> => {
     if (typeof payload !== 'object' || payload === null) return run(payload);
-    let results = resultsByEvent.get(payload);
-    if (!results) resultsByEvent.set(payload, (results = new Map()));
-    let result = results.get(key);
-    if (!result) results.set(key, (result = run(payload)));
+    const results = resultsByEvent.get(payload);
+    if (!results) {
+      const result = run(payload);
+      resultsByEvent.set(payload, { key, result });
+      return result;
+    }
+    if (results.key === key) return results.result;
+    let result = results.more?.get(key);
+    if (!result) (results.more ??= new Map()).set(key, (result = run(payload)));
     return result;
   };
   const events = source[Symbol.asyncIterator]();
