@@ -46,6 +46,9 @@ const SET_CHUNK = 5000;
 
 const named = (name: string) => sql.raw(`/* ${name} */`);
 
+/** Job columns as readEvents joins them, under aliases that cannot clash with the event's own. */
+const JOINED_JOB_COLUMNS = JOB_COLUMNS.map((column) => [column, `j_${column}`] as const);
+
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Orders rows in memory exactly as the SQL sort keys do (for a page that came back through a join). */
@@ -412,14 +415,15 @@ export class KyselyJobStore implements JobStore {
     if (!query.withJobColumns) return (await q.modifyEnd(named('readEvents')).execute()).map(eventRowToEvent);
     const rows = await q
       .leftJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', 'e.job_uid'))
-      .select(JOB_COLUMNS.map((c) => `j.${c} as j_${c}` as const))
+      .select(JOINED_JOB_COLUMNS.map(([column, alias]) => `j.${column} as ${alias}` as const))
       .modifyEnd(named('readEventsWithJobs'))
       .execute();
     return rows.map((row) => {
       const event: StoredStatusEvent & { job?: Job } = eventRowToEvent(row);
       if (row.j_uid != null) {
-        const columns = Object.fromEntries(JOB_COLUMNS.map((c) => [c, row[`j_${c}`]]));
-        event.job = rowToJob({ ...columns, doc: null });
+        const columns: Record<string, unknown> = { doc: null };
+        for (const [column, alias] of JOINED_JOB_COLUMNS) columns[column] = row[alias];
+        event.job = rowToJob(columns as { doc: null });
       }
       return event;
     });
