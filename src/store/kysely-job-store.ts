@@ -405,17 +405,21 @@ export class KyselyJobStore implements JobStore {
   }
 
   async readEvents(query: EventQuery): Promise<(StoredStatusEvent & { job?: Job })[]> {
-    let q = this.db.selectFrom('job_events as e').selectAll('e').where('e.seq', '>', query.afterSeq);
-    if (query.upToSeq != null) q = q.where('e.seq', '<=', query.upToSeq);
-    if (query.projectUid != null) q = q.where('e.project_uid', '=', query.projectUid);
-    if (query.projectUids) q = q.where('e.project_uid', 'in', query.projectUids.length ? [...query.projectUids] : ['']);
-    if (query.jobUids) q = q.where('e.job_uid', 'in', query.jobUids.length ? [...query.jobUids] : ['']);
-    if (query.statuses) q = q.where('e.status', 'in', query.statuses.length ? [...query.statuses] : ['building']);
-    q = q.orderBy('e.seq').limit(query.limit);
+    let q = this.db.selectFrom('job_events').selectAll().where('seq', '>', query.afterSeq);
+    if (query.upToSeq != null) q = q.where('seq', '<=', query.upToSeq);
+    if (query.projectUid != null) q = q.where('project_uid', '=', query.projectUid);
+    if (query.projectUids) q = q.where('project_uid', 'in', query.projectUids.length ? [...query.projectUids] : ['']);
+    if (query.jobUids) q = q.where('job_uid', 'in', query.jobUids.length ? [...query.jobUids] : ['']);
+    if (query.statuses) q = q.where('status', 'in', query.statuses.length ? [...query.statuses] : ['building']);
+    q = q.orderBy('seq').limit(query.limit);
     if (!query.withJobColumns) return (await q.modifyEnd(named('readEvents')).execute()).map(eventRowToEvent);
-    const rows = await q
+    // The page of events first, then its jobs: joined before the limit, PostgreSQL would join the whole range.
+    const rows = await this.db
+      .selectFrom(q.as('e'))
       .leftJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', 'e.job_uid'))
+      .selectAll('e')
       .select(JOINED_JOB_COLUMNS.map(([column, alias]) => `j.${column} as ${alias}` as const))
+      .orderBy('e.seq')
       .modifyEnd(named('readEventsWithJobs'))
       .execute();
     return rows.map((row) => {
