@@ -43,14 +43,19 @@ async function jobsPage(params: URLSearchParams) {
   };
 }
 
-async function descendants(params: URLSearchParams) {
-  const root = { projectUid: params.get('projectUid')!, uid: params.get('uid')! };
-  const first = Number(params.get('first') ?? 100);
+const rootOf = (params: URLSearchParams) => ({ projectUid: params.get('projectUid')!, uid: params.get('uid')! });
+
+/** `sqlOnly`: the recursive statement alone, its row count and time. */
+async function recursiveStatementAlone(root: { projectUid: string; uid: string }) {
   const started = performance.now();
-  if (params.has('sqlOnly')) {
-    const { rows } = await lineageEdgesQuery(root, 'DESCENDANTS').execute(kysely);
-    return { rows: rows.length, ms: performance.now() - started };
-  }
+  const { rows } = await lineageEdgesQuery(root, 'DESCENDANTS').execute(kysely);
+  return { rows: rows.length, ms: performance.now() - started };
+}
+
+async function descendants(params: URLSearchParams) {
+  const root = rootOf(params);
+  if (params.has('sqlOnly')) return recursiveStatementAlone(root);
+  const first = Number(params.get('first') ?? 100);
   const page = await store.listLineage({ root, walk: 'descendants', page: { first } });
   return {
     data: {
@@ -67,13 +72,9 @@ async function descendants(params: URLSearchParams) {
 }
 
 async function lineage(params: URLSearchParams) {
-  const root = { projectUid: params.get('projectUid')!, uid: params.get('uid')! };
+  const root = rootOf(params);
+  if (params.has('sqlOnly')) return recursiveStatementAlone(root);
   const limit = Number(params.get('limit') ?? 1000);
-  const started = performance.now();
-  if (params.has('sqlOnly')) {
-    const { rows } = await lineageEdgesQuery(root, 'DESCENDANTS').execute(kysely);
-    return { rows: rows.length, ms: performance.now() - started };
-  }
   const graph = await store.findSubgraph({ root, direction: 'DESCENDANTS', limit: limit + 1 });
   return {
     data: {
