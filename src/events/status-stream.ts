@@ -53,8 +53,12 @@ const withDocuments = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusE
 const withColumns = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
 const ignore = () => {};
 
-function deliveriesOf(events: readonly PublishedStatusEvent[], store: JobStore, columnsOnly: boolean): (DeliveredStatusEvent | Promise<DeliveredStatusEvent>)[] {
-  const known = (e: PublishedStatusEvent) => withDocuments.get(e) ?? (columnsOnly ? withColumns.get(e) : undefined);
+function deliveriesOf(
+  events: readonly PublishedStatusEvent[],
+  store: JobStore,
+  { columnsOnly, shared }: { columnsOnly: boolean; /** Events heard on the bus, the same objects for every subscriber; log reads are this subscriber's own. */ shared: boolean },
+): (DeliveredStatusEvent | Promise<DeliveredStatusEvent>)[] {
+  const known = (e: PublishedStatusEvent) => (shared ? (withDocuments.get(e) ?? (columnsOnly ? withColumns.get(e) : undefined)) : undefined);
   // Live events usually carry the job their writer stored; only the others (log reads, other gateways) are loaded.
   const missing = events.filter((e) => e.job === undefined && !known(e));
   if (missing.length > 0) {
@@ -62,12 +66,15 @@ function deliveriesOf(events: readonly PublishedStatusEvent[], store: JobStore, 
       missing.map((e) => ({ projectUid: e.projectUid, uid: e.jobUid })),
       { columnsOnly },
     );
+    const loaded = new Map<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
     missing.forEach((e, i) => {
       const delivered = loading.then((jobs) => ({ ...e, job: jobs[i] }));
       // A failed load is reported to the consumer that awaits it; the events after it in the batch are never awaited.
       delivered.catch(ignore);
-      (columnsOnly ? withColumns : withDocuments).set(e, delivered);
+      loaded.set(e, delivered);
+      if (shared) (columnsOnly ? withColumns : withDocuments).set(e, delivered);
     });
+    return events.map((e) => (e.job !== undefined ? (e as DeliveredStatusEvent) : (loaded.get(e) ?? known(e)!)));
   }
   return events.map((e) => (e.job !== undefined ? (e as DeliveredStatusEvent) : known(e)!));
 }
@@ -157,11 +164,11 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
   let finished = false;
 
   /** Accepts `events` (loading their jobs where needed) into `ready`. */
-  const take = async (events: readonly PublishedStatusEvent[]) => {
+  const take = async (events: readonly PublishedStatusEvent[], shared: boolean) => {
     if (events.length === 0) return;
     ready = [];
     readyAt = 0;
-    for (const pending of deliveriesOf(events, store, jobColumnsOnly)) {
+    for (const pending of deliveriesOf(events, store, { columnsOnly: jobColumnsOnly, shared })) {
       const delivered = pending instanceof Promise ? await pending : pending;
       if (accept && !(await accept(delivered))) continue;
       onDelivered?.();
@@ -175,7 +182,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
       if (reading) {
         const batch = await store.readEvents({ ...query, afterSeq: reading.from, upToSeq: reading.upTo, limit: readBatch, withJobColumns: jobColumnsOnly });
         reading = batch.length < readBatch || batch.at(-1)!.seq >= reading.upTo ? null : { from: batch.at(-1)!.seq, upTo: reading.upTo };
-        await take(batch);
+        await take(batch, false);
       } else if (!live) {
         // The replay is done: from here on the bus is heard (see the seam above).
         live = true;
@@ -190,7 +197,7 @@ export async function openStatusStream(options: StatusStreamOptions): Promise<As
         const batch: PublishedStatusEvent[] = [];
         while (queue.length > 0 && queue[0]!.kind === 'event') batch.push((queue.shift() as { event: PublishedStatusEvent }).event);
         taken = Math.max(taken, batch.at(-1)!.seq);
-        await take(batch);
+        await take(batch, true);
       } else {
         const gap = queue.shift() as { after: number; upTo: number };
         taken = Math.max(taken, gap.upTo);
