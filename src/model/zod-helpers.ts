@@ -4,13 +4,7 @@
  * formatting.
  */
 import { z } from 'zod';
-import {
-  describeUid,
-  JOB_UID_PATTERN,
-  PROJECT_UID_PATTERN,
-  WORKSPACE_UID_PATTERN,
-  type UidPrefix,
-} from './uid.js';
+import { describeUid, isCanonicalUid, MAX_UID_NUMBER, type UidPrefix } from './uid.js';
 
 /** Default of `created_at`/`updated_at` and other required dates: 1970-01-01 UTC. */
 export const EPOCH_ISO = '1970-01-01T00:00:00.000Z';
@@ -171,16 +165,14 @@ export const objectIdSchema = withDefault(
   () => ZERO_OBJECT_ID,
 );
 
-const UID_PATTERNS: Readonly<Record<Exclude<UidPrefix, 'S'>, RegExp>> = {
-  J: JOB_UID_PATTERN,
-  P: PROJECT_UID_PATTERN,
-  W: WORKSPACE_UID_PATTERN,
-};
-
-/** A uid string of one kind, with a message naming the expected format. */
+/** A canonical uid string of one kind (see `isCanonicalUid`), with a message naming the expected format. */
 export function uidSchema(prefix: Exclude<UidPrefix, 'S'>) {
-  return z.string().regex(UID_PATTERNS[prefix], {
-    error: (issue) => `expected a ${describeUid(prefix)}, received ${describeInput(issue.input)}`,
+  return z.string().refine((value) => isCanonicalUid(value, prefix), {
+    error: (issue) => {
+      const almost = typeof issue.input === 'string' && issue.input.startsWith(prefix) && /^\d+$/.test(issue.input.slice(1));
+      const rule = almost ? ` (a number without leading zeros, at most ${MAX_UID_NUMBER})` : '';
+      return `expected a ${describeUid(prefix)}${rule}, received ${describeInput(issue.input)}`;
+    },
   });
 }
 

@@ -27,6 +27,16 @@ describe('uids', () => {
     expect(parseUidNumber(formatUid('W', 17), 'W')).toBe(17);
   });
 
+  it('have one canonical spelling: no leading zeros, no number above 2^31 - 1', () => {
+    for (const uid of ['J01', 'J00', 'J2147483648', 'J99999999999999999999', 'J+1', 'J1e3', 'J１']) {
+      expect(isJobUid(uid), uid).toBe(false);
+      expect(() => parseUidNumber(uid, 'J'), uid).toThrow(BadInputError);
+    }
+    expect(parseUidNumber('J2147483647', 'J')).toBe(2147483647);
+    expect(isJobUid('J0')).toBe(true);
+    expect(() => formatUid('J', 2 ** 31)).toThrow(BadInputError);
+  });
+
   it('are told apart by the guards', () => {
     expect([isJobUid('J42'), isJobUid('P42'), isJobUid(42), isJobUid('J42a')]).toEqual([true, false, false, false]);
     expect([isProjectUid('P3'), isProjectUid('W3')]).toEqual([true, false]);
