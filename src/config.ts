@@ -18,6 +18,10 @@ export const SETTINGS = {
   tokensFile: { flag: '--tokens-file <path>', env: 'JOBGRAPH_TOKENS_FILE', help: 'API tokens file (hashes and grants); without it the gateway is anonymous and localhost-only' },
   watch: { flag: '--watch <dir>', env: 'JOBGRAPH_WATCH', help: 'CryoSPARC project directory to watch for changed job.json files' },
   redis: { flag: '--redis <url>', env: 'JOBGRAPH_REDIS_URL', help: 'redis:// URL of the event bus shared by several gateways' },
+  redisChannel: { flag: '--redis-channel <name>', env: 'JOBGRAPH_REDIS_CHANNEL', help: 'Redis channel of this deployment (default: derived from its database)' },
+  corsOrigins: { flag: '--cors-origins <origins>', env: 'JOBGRAPH_CORS_ORIGINS', help: 'other origins allowed to call the gateway from a browser, e.g. http://localhost:5173 (default: none, same origin only)' },
+  allowedHosts: { flag: '--allowed-hosts <names>', env: 'JOBGRAPH_ALLOWED_HOSTS', help: 'Host header names served besides loopback ones, e.g. jobgraph.example.org (default: none)' },
+  metricsPort: { flag: '--metrics-port <port>', env: 'JOBGRAPH_METRICS_PORT', help: 'serve /metrics on this loopback port instead of the main one' },
   logWatchIntervalMs: { flag: '--log-watch-interval-ms <ms>', env: 'JOBGRAPH_LOG_WATCH_INTERVAL_MS', help: 'how often to look for events the bus did not bring; they arrive within two intervals (default 1000)' },
   subscriptionMaxLag: { flag: '--subscription-max-lag <n>', env: 'JOBGRAPH_SUBSCRIPTION_MAX_LAG', help: 'log positions a subscriber may fall behind before it is cut off (default 10000)' },
   // Limits: see server/limits.ts and the README's Security section.
@@ -50,6 +54,41 @@ const port = z.coerce
   .min(0, { error: 'expected 0–65535' })
   .max(65535, { error: 'expected 0–65535' });
 
+/** A comma-separated list (flag or environment variable) as trimmed, non-empty items. */
+const commaList = z.union([z.array(z.string()), z.string()]).transform((value) =>
+  (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter((item) => item.length > 0),
+);
+
+/** `scheme://host[:port]` and nothing more, as a browser sends it in `Origin`; normalised (lower case, default port dropped). */
+const originList = commaList.transform((items, ctx) => {
+  const origins: string[] = [];
+  for (const item of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin like http://localhost:5173 (scheme, host and port only)` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
+
+/** Host names (no scheme, no path); a port is allowed but not needed. */
+const hostList = commaList.transform((items, ctx) => {
+  for (const item of items) {
+    if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i.test(item)) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not a host name like jobgraph.example.org` });
+      return z.NEVER;
+    }
+  }
+  return items.map((item) => item.toLowerCase());
+});
+
 const atLeastOne = z.coerce.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).min(1, { error: 'expected at least 1' });
 
 export const configSchema = z.object({
@@ -65,6 +104,14 @@ export const configSchema = z.object({
   pgPoolMax: z.coerce.number().int().min(1, { error: 'expected at least 1' }).max(1000).default(10),
   /** `redis://` URL of the event bus shared by several gateways; without it, events stay in this process. */
   redis: z.string().regex(/^rediss?:\/\//, { error: 'expected a redis:// URL' }).optional(),
+  /** Redis channel of this deployment; derived from the database when absent, so deployments sharing a Redis never mix. */
+  redisChannel: z.string().regex(/^[\x21-\x7e]{1,200}$/, { error: 'expected 1–200 printable ASCII characters without spaces' }).optional(),
+  /** Origins (besides the gateway's own) whose pages may call the gateway. */
+  corsOrigins: originList.default([]),
+  /** Host header values served besides loopback names and addresses (DNS-rebinding protection). */
+  allowedHosts: hostList.default([]),
+  /** Serve /metrics on this port of 127.0.0.1 instead of on the main port. */
+  metricsPort: port.optional(),
   /** How often the event log's head is checked for events the bus did not bring. */
   logWatchIntervalMs: z.coerce.number({ error: 'expected a number' }).int().min(50, { error: 'expected at least 50' }).default(1000),
   /** File of API token hashes and their grants (see `jobgraph token create`). */
