@@ -1,4 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Job } from '../model/job.js';
+import { jobType } from '../store/lazy-job.js';
 import { categoryOfJobType } from '../model/job-category.js';
 import { parentUidsOf } from '../model/edges.js';
 import type { JobFilter, JobOrder, PageArgs } from '../store/job-store.js';
@@ -10,6 +12,7 @@ import { JobFilterInput, JobOrderInput, checkJobOrder, toStoreFilter } from './j
 import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.js';
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
+import { selectionReadsJobDocument } from './selection.js';
 
 export const JobRef = builder.objectRef<Job>('Job');
 
@@ -84,12 +87,12 @@ builder.node(JobRef, {
     projectUid: t.exposeString('project_uid', { description: 'Uid of the project, e.g. `P3`.' }),
     projectUidNum: t.exposeInt('project_uid_num', { description: 'The number in the project uid.' }),
     workspaceUids: t.exposeStringList('workspace_uids', { description: 'Workspaces the job belongs to (at least one).' }),
-    type: t.string({ description: 'Job type (`spec.type`), e.g. `homo_abinit`.', resolve: (j) => j.spec.type }),
+    type: t.string({ description: 'Job type (`spec.type`), e.g. `homo_abinit`.', resolve: (j) => jobType(j) }),
     category: t.field({
       type: JobCategoryRef,
       nullable: true,
       description: 'Job builder section of the type; null for types jobgraph does not know.',
-      resolve: (j) => categoryOfJobType(j.spec.type),
+      resolve: (j) => categoryOfJobType(jobType(j)),
     }),
     spec: t.field({ type: JobSpecRef, description: 'Type, params, inputs and outputs.', resolve: (j) => j.spec }),
     jobDir: t.exposeString('job_dir', { description: 'Job directory relative to the project directory.' }),
@@ -114,7 +117,7 @@ builder.node(JobRef, {
     }),
     childUids: t.stringList({
       description: 'Uids of the child jobs: the jobs whose inputs connect to this one.',
-      resolve: async (j, _a, ctx) => (await ctx.loaders.children.load({ projectUid: j.project_uid, uid: j.uid })).map((c) => c.uid),
+      resolve: async (j, _a, ctx) => (await ctx.loaders.childColumns.load({ projectUid: j.project_uid, uid: j.uid })).map((c) => c.uid),
     }),
     resourcesAllocated: t.field({
       type: AllocatedResourcesRef,
@@ -188,7 +191,8 @@ builder.queryFields((t) => ({
       projectUid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.' }),
       uid: t.arg.string({ required: true, description: 'Job uid, e.g. `J42`.' }),
     },
-    resolve: (_root, args, ctx) => ctx.loaders.job.load({ projectUid: args.projectUid, uid: args.uid }),
+    resolve: (_root, args, ctx, info) =>
+      (selectionReadsJobDocument(info) ? ctx.loaders.job : ctx.loaders.jobColumns).load({ projectUid: args.projectUid, uid: args.uid }),
   }),
   jobs: t.connection(
     {
@@ -199,20 +203,28 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: JobFilterInput, description: 'Which jobs.' }),
         orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys, first one first. Default: newest first.' }),
       },
-      resolve: (_root, args, ctx) => resolveJobConnection(ctx, args, toStoreFilter(args.filter)),
+      resolve: (_root, args, ctx, info) => resolveJobConnection(ctx, args, toStoreFilter(args.filter), info),
     },
     JobConnectionRef,
   ),
 }));
 
-/** Shared by `Query.jobs` and `Project.jobs`: one listing statement, total counted only if asked. */
+/**
+ * Shared by `Query.jobs`, `Project.jobs` and `Workspace.jobs`: one listing statement, reading
+ * documents only when the selection needs them; the total is counted only if asked.
+ */
 export async function resolveJobConnection(
   ctx: Context,
   args: PageArgs & { orderBy?: readonly JobOrder[] | null },
   filter: JobFilter,
+  info: GraphQLResolveInfo,
 ) {
   checkJobOrder(args.orderBy);
-  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args });
-  ctx.loaders.primeJobs(page.edges.map((e) => e.node));
+  const columnsOnly = !selectionReadsJobDocument(info);
+  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args, columnsOnly });
+  ctx.loaders.primeJobs(
+    page.edges.map((e) => e.node),
+    { columnsOnly },
+  );
   return toConnection(page, () => ctx.store.countJobs(filter));
 }

@@ -6,6 +6,7 @@ import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { JobFilterInput, toStoreFilter } from './job-filter.js';
 import { JobRef } from './job.js';
+import { selectionReadsJobDocument } from './selection.js';
 
 /** Largest `limit` of the `lineage` field (the `maxLineageNodes` limit of server/limits.ts). */
 export const MAX_LINEAGE_NODES = 10_000;
@@ -81,16 +82,21 @@ function lineageField(walk: LineageWalk) {
           maxDepth: t.arg.int({ description: 'Stop this many steps away (1 = direct parents or children only).' }),
           filter: t.arg({ type: JobFilterInput, description: 'Only return jobs matching this (the walk still passes through the others).' }),
         },
-        resolve: async (job, args, ctx) => {
+        resolve: async (job, args, ctx, info) => {
           checkDepth(args.maxDepth);
+          const columnsOnly = !selectionReadsJobDocument(info);
           const page = await ctx.store.listLineage({
+            columnsOnly,
             root: { projectUid: job.project_uid, uid: job.uid },
             walk,
             maxDepth: args.maxDepth,
             filter: toStoreFilter(args.filter),
             page: { first: args.first ?? 20, after: args.after },
           });
-          ctx.loaders.primeJobs(page.edges.map((e) => e.node));
+          ctx.loaders.primeJobs(
+            page.edges.map((e) => e.node),
+            { columnsOnly },
+          );
           return toConnection(page, page.totalCount);
         },
       },
@@ -106,12 +112,12 @@ builder.objectFields(JobRef, (t) => ({
   parents: t.field({
     type: [JobRef],
     description: 'Jobs whose outputs feed this job, by uid.',
-    resolve: (job, _args, ctx) => ctx.loaders.parents.load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => (selectionReadsJobDocument(info) ? ctx.loaders.parents : ctx.loaders.parentColumns).load(keyOfJob(job)),
   }),
   children: t.field({
     type: [JobRef],
     description: "Jobs fed by this job's outputs, by uid.",
-    resolve: (job, _args, ctx) => ctx.loaders.children.load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => (selectionReadsJobDocument(info) ? ctx.loaders.children : ctx.loaders.childColumns).load(keyOfJob(job)),
   }),
   ancestors: lineageField('ancestors')(t),
   descendants: lineageField('descendants')(t),
@@ -133,7 +139,7 @@ builder.queryField('lineage', (t) =>
       maxDepth: t.arg.int({ description: 'Steps to walk from the job; unbounded when omitted.' }),
       limit: t.arg.int({ description: `Most nodes to return besides the root (default ${DEFAULT_LINEAGE_NODES}, at most ${MAX_LINEAGE_NODES}).` }),
     },
-    resolve: (_root, args, ctx) => resolveLineage(ctx, args),
+    resolve: (_root, args, ctx, info) => resolveLineage(ctx, args, !selectionReadsJobDocument(info)),
   }),
 );
 
@@ -149,6 +155,7 @@ function lineageCostMultiplier(limit: number | null | undefined): number {
 async function resolveLineage(
   ctx: Context,
   args: { projectUid: string; uid: string; direction?: 'ANCESTORS' | 'DESCENDANTS' | 'BOTH' | null; maxDepth?: number | null; limit?: number | null },
+  columnsOnly: boolean,
 ) {
   checkDepth(args.maxDepth);
   const limit = args.limit ?? DEFAULT_LINEAGE_NODES;
@@ -159,8 +166,12 @@ async function resolveLineage(
     direction: args.direction ?? 'BOTH',
     maxDepth: args.maxDepth,
     limit: limit + 1,
+    columnsOnly,
   });
   if (!graph) throw new NotFoundError(`Job ${args.projectUid}/${args.uid} does not exist.`);
-  ctx.loaders.primeJobs(graph.nodes.map((n) => n.job));
+  ctx.loaders.primeJobs(
+    graph.nodes.map((n) => n.job),
+    { columnsOnly },
+  );
   return graph;
 }

@@ -61,7 +61,7 @@ builder.node(ProjectRef, {
           filter: t.arg({ type: JobFilterInput, description: 'Which jobs (its projectUid is ignored).' }),
           orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys. Default: newest first.' }),
         },
-        resolve: (p, args, ctx) => resolveJobConnection(ctx, args, toStoreFilter(args.filter, { projectUid: p.uid })),
+        resolve: (p, args, ctx, info) => resolveJobConnection(ctx, args, toStoreFilter(args.filter, { projectUid: p.uid }), info),
       },
       JobConnectionRef,
     ),
@@ -105,8 +105,8 @@ builder.node(WorkspaceRef, {
           filter: t.arg({ type: JobFilterInput, description: 'Which jobs (its projectUid and workspaceUid are ignored).' }),
           orderBy: t.arg({ type: [JobOrderInput], description: 'Sort keys. Default: newest first.' }),
         },
-        resolve: (w, args, ctx) =>
-          resolveJobConnection(ctx, args, toStoreFilter(args.filter, { projectUid: w.project_uid, workspaceUid: w.uid })),
+        resolve: (w, args, ctx, info) =>
+          resolveJobConnection(ctx, args, toStoreFilter(args.filter, { projectUid: w.project_uid, workspaceUid: w.uid }), info),
       },
       JobConnectionRef,
     ),

@@ -1,4 +1,4 @@
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { NotFoundError, SlowConsumerError } from '../model/errors.js';
 import type { JobStatus } from '../model/job-status.js';
 import { decodeEventCursor, encodeEventCursor } from '../events/event-cursor.js';
@@ -10,6 +10,7 @@ import type { Context } from './context.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobRef } from './job.js';
 import { LineageDirectionRef } from './lineage.js';
+import { selectionReadsJobDocument } from './selection.js';
 
 /** Websocket close code for a subscriber cut off for falling behind (see docs/subscriptions.md). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4429;
@@ -44,25 +45,9 @@ function unwrap(payload: Payload): DeliveredStatusEvent {
   return payload;
 }
 
-/** Job fields resolved from its columns alone (see store/lazy-job.ts). */
-const COLUMN_FIELDS = new Set(['__typename', 'id', 'uid', 'uidNum', 'projectUid', 'projectUidNum', 'title', 'status', 'priority']);
-
-/**
- * Whether this operation reads, of each event's job, only fields kept in
- * columns: then a replay need not read ~9 KB of document per event. Any
- * fragment, where the selection is not spelled out, counts as reading more.
- */
-function readsJobColumnsOnly(info: GraphQLResolveInfo): boolean {
-  const only = (selections: readonly SelectionNode[] | undefined, test: (field: FieldNode) => boolean) =>
-    (selections ?? []).every((s) => s.kind === Kind.FIELD && test(s));
-  return info.fieldNodes.every((event) =>
-    only(event.selectionSet?.selections, (field) => field.name.value !== 'job' || only(field.selectionSet?.selections, (f) => COLUMN_FIELDS.has(f.name.value))),
-  );
-}
-
 function streamOptions(ctx: Context, since: string | null | undefined, info: GraphQLResolveInfo) {
   return {
-    jobColumnsOnly: readsJobColumnsOnly(info),
+    jobColumnsOnly: !selectionReadsJobDocument(info),
     store: ctx.store,
     bus: ctx.bus,
     sinceSeq: since == null ? null : decodeEventCursor(since),

@@ -55,6 +55,16 @@ export interface JobTable {
   deleted: number;
   created_at: string;
   updated_at: string;
+  queued_at: string | null;
+  launched_at: string | null;
+  started_at: string | null;
+  running_at: string | null;
+  waiting_at: string | null;
+  completed_at: string | null;
+  failed_at: string | null;
+  killed_at: string | null;
+  /** The document's own `has_error` (the `has_error` column also counts run errors). */
+  error_logged: number;
   doc: unknown;
 }
 

@@ -22,6 +22,15 @@ export function jobToRow(job: Job): NewJobRow {
     deleted: job.deleted ? 1 : 0,
     created_at: job.created_at,
     updated_at: job.updated_at,
+    queued_at: job.queued_at,
+    launched_at: job.launched_at,
+    started_at: job.started_at,
+    running_at: job.running_at,
+    waiting_at: job.waiting_at,
+    completed_at: job.completed_at,
+    failed_at: job.failed_at,
+    killed_at: job.killed_at,
+    error_logged: job.has_error ? 1 : 0,
     doc: JSON.stringify(job),
   };
 }

@@ -138,6 +138,16 @@ export interface WriteJobsResult {
 }
 
 /**
+ * How much of a job to read. With `columnsOnly`, only the fields kept in
+ * columns (see lazy-job.ts): reading any other field of such a job throws,
+ * so callers ask for it only when they know what will be read
+ * (schema/selection.ts).
+ */
+export interface JobReadOptions {
+  columnsOnly?: boolean;
+}
+
+/**
  * The storage contract. Every implementation keeps these promises:
  * - reads never return soft-deleted jobs unless a filter says `includeDeleted`
  *   (lookups by key do return them: a client holding a key may see it is deleted);
@@ -154,13 +164,13 @@ export interface JobStore {
    * `columnsOnly`, only the fields kept in columns are read (see
    * lazy-job.ts): reading any other field of such a job throws.
    */
-  findJobs(keys: readonly JobKey[], options?: { columnsOnly?: boolean }): Promise<(Job | undefined)[]>;
-  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs }): Promise<Page<Job>>;
+  findJobs(keys: readonly JobKey[], options?: JobReadOptions): Promise<(Job | undefined)[]>;
+  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>>;
   countJobs(filter?: JobFilter | null): Promise<number>;
   /** Non-deleted parents of each job, aligned with `keys`, ordered by uid number. */
-  findParents(keys: readonly JobKey[]): Promise<Job[][]>;
+  findParents(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]>;
   /** Non-deleted children of each job, aligned with `keys`, ordered by uid number. */
-  findChildren(keys: readonly JobKey[]): Promise<Job[][]>;
+  findChildren(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]>;
   countJobsByStatus(projectUids: readonly string[]): Promise<Map<string, Map<JobStatus, number>>>;
 
   /** Ancestors or descendants of `root`, ordered by (depth, uid number), paged forward. */
@@ -170,9 +180,9 @@ export interface JobStore {
     maxDepth?: number | null;
     filter?: JobFilter | null;
     page: { first: number; after?: string | null };
-  }): Promise<LineagePage>;
+  } & JobReadOptions): Promise<LineagePage>;
   /** The sub-graph around `root`, or undefined when the root does not exist. */
-  findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number }): Promise<Subgraph | undefined>;
+  findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined>;
   /** Uids of all descendants (or ancestors) of `root`, unbounded; used to follow a lineage live. */
   findLineageUids(root: JobKey, walk: LineageWalk): Promise<Set<string>>;
 

@@ -5,7 +5,7 @@ import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { JOB_COLUMNS } from './lazy-job.js';
-import { type Database, type JobEventRow, rowToJob, rowToProject, rowToWorkspace } from './database.js';
+import { type Database, type JobEventRow, type JobTable, rowToJob, rowToProject, rowToWorkspace } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import {
   chunk,
@@ -18,6 +18,7 @@ import {
 import type {
   EventQuery,
   JobFilter,
+  JobReadOptions,
   JobKey,
   JobOrder,
   JobStore,
@@ -38,13 +39,19 @@ import { boundedDepth, lineageEdgesQuery, lineageUidsQuery, nearestFirst, uidNum
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-// 14 columns × 500 rows stays under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+// 25 columns × 500 rows stays under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const INSERT_CHUNK = 500;
 const LOOKUP_CHUNK = 5000;
 // Uids per `in (…)` over a walked lineage: one statement up to 5,000 jobs.
 const SET_CHUNK = 5000;
 
 const named = (name: string) => sql.raw(`/* ${name} */`);
+
+/** What a page is sorted and cut on before its documents are joined. */
+const PAGE_KEY_COLUMNS = ['project_uid', 'uid', 'created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num'] as const;
+
+/** A neighbour's columns, read through the edge join (its `project_uid` is the edge's). */
+const NEIGHBOUR_COLUMNS = JOB_COLUMNS.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
 
 /** Job columns as readEvents joins them, under aliases that cannot clash with the event's own. */
 const JOINED_JOB_COLUMNS = JOB_COLUMNS.map((column) => [column, `j_${column}`] as const);
@@ -99,33 +106,40 @@ export class KyselyJobStore implements JobStore {
     return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
   }
 
-  async listJobs({ filter, orderBy, page }: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs }): Promise<Page<Job>> {
+  async listJobs({
+    filter,
+    orderBy,
+    page,
+    columnsOnly = false,
+  }: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>> {
     const { size, backward, cursor } = resolvePage(page);
     const eb = expressionBuilder<Database, 'jobs'>();
     const sort = jobSortKeys(eb, orderBy);
     const keys = backward ? sort.keys.map((k) => ({ ...k, direction: k.direction === 'asc' ? ('desc' as const) : ('asc' as const) })) : sort.keys;
     const after = cursor == null ? null : decodeCursor(cursor, sort.id, sort.keys.length);
-    // Sort and cut on the narrow columns first, then join the (large) documents of just this page:
+    // Sort and cut on the columns first; the (large) documents, when needed, are joined for just this page:
     // sorting whole rows made SQLite move every matching document through its sorter.
     let narrow = this.db
       .selectFrom('jobs')
-      .select(['project_uid', 'uid', 'created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num'])
+      .select(columnsOnly ? JOB_COLUMNS : PAGE_KEY_COLUMNS)
       .where((w) => jobFilterExpression(w, filter));
     if (after) narrow = narrow.where((w) => keysetAfter(w, keys, after));
     for (const key of keys) narrow = narrow.orderBy(key.expression as never, key.direction);
-    const rows = await this.db
-      .selectFrom(narrow.limit(size + 1).as('k'))
-      .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
-      .selectAll('k')
-      .select('j.doc')
-      .modifyEnd(named('listJobs'))
-      .execute();
+    const rows: (SortableRow & { doc: unknown })[] = columnsOnly
+      ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+      : await this.db
+          .selectFrom(narrow.limit(size + 1).as('k'))
+          .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
+          .selectAll('k')
+          .select('j.doc')
+          .modifyEnd(named('listJobs'))
+          .execute();
     rows.sort(compareBy(keys));
     const more = rows.length > size;
     const pageRows = rows.slice(0, size);
     if (backward) pageRows.reverse();
     return {
-      edges: pageRows.map((row) => ({ cursor: encodeCursor(sort.id, sort.keys.map((k) => k.valueOf(row))), node: rowToJob(row) })),
+      edges: pageRows.map((row) => ({ cursor: encodeCursor(sort.id, sort.keys.map((k) => k.valueOf(row))), node: rowToJob(row as { doc: unknown }) })),
       hasNextPage: backward ? cursor != null : more,
       hasPreviousPage: backward ? more : cursor != null,
     };
@@ -141,16 +155,16 @@ export class KyselyJobStore implements JobStore {
     return Number(row.n);
   }
 
-  findParents(keys: readonly JobKey[]): Promise<Job[][]> {
-    return this.findNeighbours(keys, 'parents');
+  findParents(keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
+    return this.findNeighbours(keys, 'parents', options);
   }
 
-  findChildren(keys: readonly JobKey[]): Promise<Job[][]> {
-    return this.findNeighbours(keys, 'children');
+  findChildren(keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
+    return this.findNeighbours(keys, 'children', options);
   }
 
   /** One statement per batch: edges joined to the neighbour rows, for every key at once. */
-  private async findNeighbours(keys: readonly JobKey[], side: 'parents' | 'children'): Promise<Job[][]> {
+  private async findNeighbours(keys: readonly JobKey[], side: 'parents' | 'children', { columnsOnly = false }: JobReadOptions): Promise<Job[][]> {
     const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
     const byKey = new Map<string, Job[]>();
     const groups = [...groupByProject(keys)];
@@ -158,17 +172,20 @@ export class KyselyJobStore implements JobStore {
       const rows = await this.db
         .selectFrom('job_edges as e')
         .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
-        .select(['e.project_uid as project_uid', `e.${self} as self_uid`, 'j.uid as uid', 'j.status as status', 'j.doc as doc'])
+        .select(['e.project_uid as project_uid', `e.${self} as self_uid`])
+        .select(columnsOnly ? NEIGHBOUR_COLUMNS : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
         .where('j.deleted', '=', 0)
         .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
         .orderBy('j.uid_num')
-        .modifyEnd(named(side === 'parents' ? 'findParents' : 'findChildren'))
+        .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columnsOnly ? 'Columns' : ''}`))
         .execute();
-      for (const row of rows) {
+      for (const row of rows as { project_uid: string; self_uid: string; doc?: unknown }[]) {
+        if (columnsOnly) row.doc = null;
         const key = keyOf(row.project_uid, row.self_uid);
         const list = byKey.get(key);
-        if (list) list.push(rowToJob(row));
-        else byKey.set(key, [rowToJob(row)]);
+        const job = rowToJob(row as { doc: unknown });
+        if (list) list.push(job);
+        else byKey.set(key, [job]);
       }
     }
     return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
@@ -195,7 +212,7 @@ export class KyselyJobStore implements JobStore {
     maxDepth?: number | null;
     filter?: JobFilter | null;
     page: { first: number; after?: string | null };
-  }): Promise<LineagePage> {
+  } & JobReadOptions): Promise<LineagePage> {
     const { size, cursor } = resolvePage({ first: args.page.first, after: args.page.after });
     const sortId = `lineage:${args.walk}`;
     const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
@@ -218,7 +235,10 @@ export class KyselyJobStore implements JobStore {
     matched.sort((a, b) => a.depth - b.depth || a.num - b.num);
     const start = after ? matched.findIndex((m) => m.depth > after[0] || (m.depth === after[0] && m.num > after[1])) : 0;
     const slice = start === -1 ? [] : matched.slice(start, start + size);
-    const jobs = await this.findJobs(slice.map((m) => ({ projectUid: root.projectUid, uid: m.uid })));
+    const jobs = await this.findJobs(
+      slice.map((m) => ({ projectUid: root.projectUid, uid: m.uid })),
+      { columnsOnly: args.columnsOnly },
+    );
     return {
       edges: slice.map((m, i) => ({ cursor: encodeCursor(sortId, [m.depth, m.num]), node: jobs[i]!, depth: m.depth })).filter((e) => e.node),
       hasNextPage: start !== -1 && start + size < matched.length,
@@ -227,7 +247,7 @@ export class KyselyJobStore implements JobStore {
     };
   }
 
-  async findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number }): Promise<Subgraph | undefined> {
+  async findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined> {
     const { root, direction } = args;
     const maxDepth = boundedDepth(args.maxDepth);
     const { rows: edges } = await lineageEdgesQuery(root, direction).execute(this.db);
@@ -240,7 +260,11 @@ export class KyselyJobStore implements JobStore {
     const truncated = around.length + 1 > args.limit;
     const docs = new Map<string, Job>();
     for (const part of chunk(kept.map((n) => n.uid), SET_CHUNK)) {
-      for (const job of await this.findJobs(part.map((uid) => ({ projectUid: root.projectUid, uid })))) if (job) docs.set(job.uid, job);
+      const found = await this.findJobs(
+        part.map((uid) => ({ projectUid: root.projectUid, uid })),
+        { columnsOnly: args.columnsOnly },
+      );
+      for (const job of found) if (job) docs.set(job.uid, job);
     }
     const rootJob = docs.get(root.uid);
     if (!rootJob) return undefined;
@@ -458,6 +482,16 @@ function eventRowToEvent(row: JobEventRow): StoredStatusEvent {
   };
 }
 
+/** Every column of a job row but its key: what an upsert overwrites. */
+const JOB_UPDATE_COLUMNS = [
+  'uid_num', 'project_uid_num', 'status', 'type', 'category', 'title', 'priority', 'has_error', 'deleted', 'created_at', 'updated_at',
+  'queued_at', 'launched_at', 'started_at', 'running_at', 'waiting_at', 'completed_at', 'failed_at', 'killed_at', 'error_logged', 'doc',
+] as const satisfies readonly Exclude<keyof JobTable, 'project_uid' | 'uid'>[];
+// Fails to compile when a column is added to JobTable but not to the list above.
+type UnwrittenColumn = Exclude<Exclude<keyof JobTable, 'project_uid' | 'uid'>, (typeof JOB_UPDATE_COLUMNS)[number]>;
+const everyColumnWritten: [UnwrittenColumn] extends [never] ? true : UnwrittenColumn = true;
+void everyColumnWritten;
+
 /** The single write path: rows, edges, workspaces, tags and status events in the caller's transaction. */
 // Any fixed number: the same in every jobgraph process sharing a database.
 const EVENT_LOG_LOCK = 0x6a6f6265;
@@ -489,20 +523,7 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
       .insertInto('jobs')
       .values(part)
       .onConflict((oc) =>
-        oc.columns(['project_uid', 'uid']).doUpdateSet((eb) => ({
-          uid_num: eb.ref('excluded.uid_num'),
-          project_uid_num: eb.ref('excluded.project_uid_num'),
-          status: eb.ref('excluded.status'),
-          type: eb.ref('excluded.type'),
-          category: eb.ref('excluded.category'),
-          title: eb.ref('excluded.title'),
-          priority: eb.ref('excluded.priority'),
-          has_error: eb.ref('excluded.has_error'),
-          deleted: eb.ref('excluded.deleted'),
-          created_at: eb.ref('excluded.created_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          doc: eb.ref('excluded.doc'),
-        })),
+        oc.columns(['project_uid', 'uid']).doUpdateSet((eb) => Object.fromEntries(JOB_UPDATE_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)]))),
       )
       .modifyEnd(named('upsertJobs'))
       .execute();

@@ -28,12 +28,12 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
     },
     listJobs: (args) => store.listJobs({ ...args, filter: { ...args.filter, projectUids: projects } }),
     countJobs: (filter) => store.countJobs({ ...filter, projectUids: projects }),
-    findParents: async (keys) => {
-      const lists = await store.findParents(keys);
+    findParents: async (keys, options) => {
+      const lists = await store.findParents(keys, options);
       return keys.map((k, i) => (allowed(k.projectUid) ? lists[i]! : []));
     },
-    findChildren: async (keys) => {
-      const lists = await store.findChildren(keys);
+    findChildren: async (keys, options) => {
+      const lists = await store.findChildren(keys, options);
       return keys.map((k, i) => (allowed(k.projectUid) ? lists[i]! : []));
     },
     countJobsByStatus: (uids) => store.countJobsByStatus(uids.filter(allowed)),
