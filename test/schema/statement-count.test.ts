@@ -14,7 +14,8 @@ describe.each(STORES)('SQL statements per page on %s', (kind) => {
   beforeAll(async () => {
     if (!storeAvailable(kind)) return;
     ts = await createTestStore(kind, (event) => {
-      if (counting) statements.push(event.query.sql);
+      // The log watcher reads the log's head once a second, whatever the requests: not the page's.
+      if (counting && !event.query.sql.includes('/* lastEventSeq */')) statements.push(event.query.sql);
     });
     await seedTwoProjects(ts.store, [240, 10]);
     server = await startTestServer(ts.store);
