@@ -442,6 +442,12 @@ export class KyselyJobStore implements JobStore {
     return Number(row?.seq ?? 0);
   }
 
+  async deploymentId(): Promise<string> {
+    const row = await this.db.selectFrom('deployment').select('id').modifyEnd(named('deploymentId')).executeTakeFirst();
+    if (!row) throw new Error('the deployment table is empty: this database was not created by jobgraph migrations');
+    return row.id;
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
@@ -496,6 +502,7 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
           type: eb.ref('excluded.type'),
           category: eb.ref('excluded.category'),
           title: eb.ref('excluded.title'),
+          title_folded: eb.ref('excluded.title_folded'),
           priority: eb.ref('excluded.priority'),
           has_error: eb.ref('excluded.has_error'),
           deleted: eb.ref('excluded.deleted'),

@@ -1,8 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/2026_11_25_0001_create_tables.js';
+import * as mTitleFolded from './migrations/2026_11_30_0001_title_folded.js';
+import * as mDeployment from './migrations/2026_11_30_0002_deployment.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_25_0001_create_tables': m0001,
+  '2026_11_30_0001_title_folded': mTitleFolded,
+  '2026_11_30_0002_deployment': mDeployment,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
