@@ -55,7 +55,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
-  const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus()), metrics);
+  const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, channel: config.redisChannel, store, logger }) : createMemoryBus()), metrics);
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
   // Watch first, then import: a change made during the import is seen by one or the other.
