@@ -213,7 +213,8 @@ for (const mode of ['anonymous', 'token'] as const) {
       }
       expect(await upgrade(server.wsUrl, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toMatchObject({ status: 403, code: 'FORBIDDEN_HOST' });
       const payload = mode === 'token' ? { authorization: auth.authorization } : undefined;
-      for (const headers of [{}, { origin: base }, { host: `localhost:${port}`, origin: `http://localhost:${port}` }]) {
+      const accepted: Record<string, string>[] = [{}, { origin: base }, { host: `localhost:${port}`, origin: `http://localhost:${port}` }];
+      for (const headers of accepted) {
         const { status, socket } = await upgrade(server.wsUrl, headers);
         expect(status).toBe(101);
         expect(await acknowledged(socket!, payload)).toBe(true);
