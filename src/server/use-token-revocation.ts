@@ -1,11 +1,11 @@
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 import type { Access } from '../model/access.js';
 import type { TokenRegistry } from './token-file.js';
 
 /** The last event an SSE (or HTTP multipart) subscriber gets when its token is revoked; then the stream ends. */
 export const REVOKED_RESULT: ExecutionResult = {
-  errors: [{ message: 'The token was revoked.', extensions: { code: 'UNAUTHENTICATED' } } as never],
+  errors: [new GraphQLError('The token was revoked.', { extensions: { code: 'UNAUTHENTICATED' } })],
 };
 
 /**
