@@ -1,6 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../metrics.js';
+import { guardOrigin } from './http-guards.js';
+import { type OriginPolicy, createOriginPolicy } from './origin-policy.js';
 
 /** Where the separate metrics server listens: loopback only, since it asks for no token. */
 export const METRICS_HOST = '127.0.0.1';
@@ -15,9 +17,12 @@ export interface MetricsServer {
 /**
  * `--metrics-port`: GET /metrics (Prometheus text format) on its own HTTP
  * server bound to 127.0.0.1, without authentication; every other path is 404.
+ * Host and Origin are checked as on the main port (origin-policy.ts): a page
+ * whose name resolves to 127.0.0.1 (DNS rebinding) cannot read it.
  */
-export function createMetricsServer(metrics: Metrics): MetricsServer {
+export function createMetricsServer(metrics: Metrics, originPolicy: OriginPolicy = createOriginPolicy()): MetricsServer {
   const server = createServer((req, res) => {
+    if (!guardOrigin(req, res, originPolicy)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');

@@ -5,6 +5,9 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { checkOrigin, createOriginPolicy } from '../../src/server/origin-policy.js';
 import { createToken } from '../../src/server/token-file.js';
 import { seedTwoProjects } from '../helpers/dataset.js';
@@ -297,6 +300,24 @@ describe('--cors-origins and --allowed-hosts', () => {
     const own = await request(server.url, { method: 'POST', body: PROJECTS_QUERY, headers: { host: 'jobgraph.example.org', origin: 'https://jobgraph.example.org' } });
     expect(own.status).toBe(200);
     expect((await upgrade(server.wsUrl, { host: `jobgraph.example.org:${port}`, origin: `http://jobgraph.example.org:${port}` })).status).toBe(101);
+  });
+});
+
+describe('the separate metrics port', () => {
+  it('checks Host and Origin like the main port', async () => {
+    const ts = await createTestStore('sqlite');
+    const app = await createApp(loadConfig({ port: 0, metricsPort: 0, logLevel: 'silent' }, {}), { logger: pino({ level: 'silent' }), store: ts.store });
+    try {
+      const { metricsUrl } = await app.start(0);
+      const port = new URL(metricsUrl!).port;
+      expect((await request(metricsUrl!)).status).toBe(200);
+      expect((await request(metricsUrl!, { headers: { host: `localhost:${port}`, origin: `http://localhost:${port}` } })).status).toBe(200);
+      expect(await request(metricsUrl!, { headers: { host: `evil.example:${port}` } })).toMatchObject({ status: 403, code: 'FORBIDDEN_HOST' });
+      expect(await request(metricsUrl!, { headers: { origin: 'https://evil.example' } })).toMatchObject({ status: 403, code: 'FORBIDDEN_ORIGIN' });
+    } finally {
+      await app.stop();
+      await ts.dispose();
+    }
   });
 });
 
