@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { toGraphQLError } from '../schema/errors.js';
 import { type Context, createContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import { useInputChecks } from '../schema/input-checks.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
@@ -85,6 +86,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }
