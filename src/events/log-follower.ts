@@ -1,5 +1,6 @@
 import type { JobStore } from '../store/job-store.js';
 import type { PublishedStatusEvent } from './event-bus.js';
+import { knownJobColumns } from './status-stream.js';
 
 export interface LogFollowerOptions {
   store: Pick<JobStore, 'readEvents'>;
@@ -69,15 +70,20 @@ export function createLogFollower({ store, start, readBatch = 1000, emit, onRead
     return held.length > 0;
   };
 
-  const read = async () => {
+  const follow = async () => {
     reading = true;
     try {
       do {
         again = false;
         // Own events held before this read began committed before it: every event below them is visible to it.
         const heldUpTo = held.at(-1)?.seq ?? 0;
-        const rows = await store.readEvents({ afterSeq: emitted, limit: readBatch });
+        const read = await store.readEvents({ afterSeq: emitted, limit: readBatch, withJobColumns: true });
         if (stopped) return;
+        // The jobs' columns come in the same statement; the events go out without them (subscribers may want documents).
+        const rows = read.map(({ job, ...event }) => {
+          knownJobColumns(event, job);
+          return event;
+        });
         const full = rows.length >= readBatch;
         const upTo = full ? rows.at(-1)!.seq : Math.max(rows.at(-1)?.seq ?? 0, heldUpTo);
         // Merge the rows with the held events they cover, preferring the held ones (they carry their documents).
@@ -114,7 +120,7 @@ export function createLogFollower({ store, start, readBatch = 1000, emit, onRead
   const wake = () => {
     if (stopped) return;
     if (reading) again = true;
-    else void read();
+    else void follow();
   };
 
   return {

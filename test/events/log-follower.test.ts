@@ -5,6 +5,9 @@ import type { EventQuery, StoredStatusEvent } from '../../src/store/job-store.js
 
 const row = (seq: number): StoredStatusEvent => ({ seq, projectUid: 'P1', jobUid: `J${seq}`, previousStatus: null, status: 'building', at: '2026-01-01T00:00:00.000Z' });
 
+const columnsOnlyJob = (uid: string) =>
+  new Proxy({ uid } as never, { get: (target, key) => (key === 'uid' ? uid : key === 'then' ? undefined : (() => { throw new Error('columns only'); })()) });
+
 /** A log in memory whose reads can be held open, counting them. */
 function fakeLog(seqs: number[] = []) {
   const log = seqs.map(row);
@@ -20,7 +23,9 @@ function fakeLog(seqs: number[] = []) {
         failNext = false;
         throw new Error('database away');
       }
-      return log.filter((e) => e.seq > query.afterSeq && (query.upToSeq == null || e.seq <= query.upToSeq)).slice(0, query.limit);
+      const rows = log.filter((e) => e.seq > query.afterSeq && (query.upToSeq == null || e.seq <= query.upToSeq)).slice(0, query.limit);
+      // As the store does: with `withJobColumns`, a job that can read only its columns.
+      return query.withJobColumns ? rows.map((e) => ({ ...e, job: columnsOnlyJob(e.jobUid) })) : rows;
     },
   };
   return {
@@ -74,7 +79,9 @@ describe('log follower', () => {
     expect(log.reads).toHaveLength(1);
     expect(seqs()).toEqual([3, 4, 5]);
     expect(emitted.flat()[2]).toBe(mine);
-    expect(emitted.flat()[0]!.job).toBeUndefined();
+    // Rows read from the log go out without the columns-only job read with them: a subscriber may want its document.
+    expect(emitted.flat()[0]).not.toHaveProperty('job');
+    expect(log.reads[0]!.withJobColumns).toBe(true);
   });
 
   it('reads on a wake beyond what it emitted, never emits past what the log holds, and a forged head costs one read', async () => {

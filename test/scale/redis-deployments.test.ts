@@ -6,7 +6,7 @@ import { encodeEventCursor } from '../../src/events/event-cursor.js';
 import { redisChannelFor } from '../../src/events/redis-bus.js';
 import type { JobStore } from '../../src/store/job-store.js';
 import { openStore } from '../../src/store/open-store.js';
-import { JobStatusChangedDocument, type JobStatusChangedSubscription, SetJobStatusDocument } from '../gql/graphql.js';
+import { JobStatusChangedDocument, type JobStatusChangedSubscription, JobStatusChangedWithDetailsDocument, SetJobStatusDocument } from '../gql/graphql.js';
 import { execute, expectData } from '../helpers/client.js';
 import { seedTwoProjects } from '../helpers/dataset.js';
 import { PG_URL, REDIS_URL } from '../helpers/global-setup.js';
@@ -36,7 +36,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 async function deployment(kind: 'sqlite' | 'postgres') {
   let logReads = 0;
   const ts = await createTestStore(kind, (event: LogEvent) => {
-    if (event.query.sql.includes('/* readEvents */')) logReads++;
+    if (event.query.sql.includes('/* readEvents')) logReads++;
   });
   const jobs = await seedTwoProjects(ts.store, [40, 5]);
   const completed = jobs.filter((j) => j.project_uid === 'P1' && j.status === 'completed' && !j.deleted).map((j) => j.uid);
@@ -198,6 +198,8 @@ describe.skipIf(!redisUp).each(STORES.filter(storeAvailable))('deployments shari
     const serverA2 = await start(await sameDeployment(a.ts));
     const onA = await live(serverA);
     const onA2 = await live(serverA2);
+    // Events read from the log come with columns only; a subscriber asking for documents still gets them.
+    const documents = subscribe(client(serverA), JobStatusChangedWithDetailsDocument, { projectUid: 'P1', since: encodeEventCursor(await a.ts.store.lastEventSeq()) });
     const jobs = a.completed.slice(0, 16);
     const cursors = (
       await Promise.all(
@@ -216,6 +218,10 @@ describe.skipIf(!redisUp).each(STORES.filter(storeAvailable))('deployments shari
     const inLogOrder = [...cursors].sort((x, y) => seqOf(x) - seqOf(y));
     expect(events(onA).map((e) => e.cursor)).toEqual(inLogOrder);
     expect(events(onA2).map((e) => e.cursor)).toEqual(inLogOrder);
+    await documents.waitFor(cursors.length);
+    const withDocuments = documents.results.map((r) => r.data!.jobStatusChanged);
+    expect(withDocuments.map((e) => e.cursor)).toEqual(inLogOrder);
+    expect(withDocuments.every((e) => e.job?.uid === e.jobUid && (e.job.document as { uid?: string } | null)?.uid === e.jobUid)).toBe(true);
   });
 });
 
