@@ -67,6 +67,11 @@ export const MAX_LIKE_PATTERN_BYTES = 50_000;
  * searched is `BAD_USER_INPUT`: one holding NUL (SQLite would end the
  * pattern there and match everything; PostgreSQL refuses it) or one whose
  * pattern is too long.
+ *
+ * A substring cannot use an index to seek, but it can scan a small one: the
+ * matching keys come from the covering index `jobs_title_folded` (folded
+ * title, project, uid). Tested on the row itself, SQLite would read each
+ * job's whole document to reach the column stored after it (3-4 times slower).
  */
 function titleContainsExpression(eb: JobsEb, term: string): Expression<SqlBool> {
   if (term.includes('\0')) throw new BadInputError('`titleContains` cannot contain a NUL character (U+0000).');
@@ -74,7 +79,15 @@ function titleContainsExpression(eb: JobsEb, term: string): Expression<SqlBool> 
   if (Buffer.byteLength(pattern) > MAX_LIKE_PATTERN_BYTES) {
     throw new BadInputError(`\`titleContains\` is too long to search once case-folded (over ${MAX_LIKE_PATTERN_BYTES} bytes).`);
   }
-  return sql<SqlBool>`${eb.ref('jobs.title_folded')} like ${pattern} escape '\\'`;
+  return eb(
+    eb.refTuple('jobs.project_uid', 'jobs.uid'),
+    'in',
+    eb
+      .selectFrom('jobs as titled')
+      .select(['titled.project_uid', 'titled.uid'])
+      .where(sql<SqlBool>`${sql.ref('titled.title_folded')} like ${pattern} escape '\\'`)
+      .$asTuple('project_uid', 'uid'),
+  );
 }
 
 function escapeLike(text: string): string {
