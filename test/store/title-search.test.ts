@@ -92,6 +92,16 @@ describe.each(STORES)('titleContains on %s', (kind) => {
     answers.set(kind, got);
   });
 
+  it.skipIf(!storeAvailable(kind))('filters a lineage walk by title the same way', async () => {
+    const walk = (titleContains?: string) =>
+      ts.store.listLineage({ root: { projectUid: 'P1', uid: 'J1' }, walk: 'descendants', filter: titleContains ? { titleContains, includeDeleted: true } : { includeDeleted: true }, page: { first: 100 } });
+    const all = (await walk()).edges.map((e) => e.node.title);
+    const expected = all.filter((title) => /refine|ΣΊΣΥΦΟΣ/i.test(title)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const found = [...(await walk('REFINE')).edges, ...(await walk('σίσυφοσ')).edges].map((e) => e.node.title).sort();
+    expect(found).toEqual(expected);
+  });
+
   it.skipIf(!storeAvailable(kind))('folds a title changed later, through the upsert', async () => {
     const [job] = await ts.store.findJobs([{ projectUid: 'P1', uid: 'J1' }]);
     await ts.store.writeJobs([{ ...job!, title: 'GROẞE KLASSE' }]);
