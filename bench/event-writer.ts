@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { createRedisBus } from '../src/events/redis-bus.js';
 import type { JobStatus } from '../src/model/job-status.js';
 import type { StoredStatusEvent } from '../src/store/job-store.js';
+import { KyselyJobStore } from '../src/store/kysely-job-store.js';
 import { openBenchDb } from './dataset.js';
 import { sleep } from './stats.js';
 
@@ -39,7 +40,8 @@ const EVENT_LOG_LOCK = 0x6a6f6265;
 const { values } = parseArgs({ options: { db: { type: 'string' }, 'pg-schema': { type: 'string', default: 'public' }, redis: { type: 'string' } } });
 const postgres = values.db!.startsWith('postgres');
 const kysely = await openBenchDb(values.db!, values['pg-schema']!);
-const bus = await createRedisBus({ url: values.redis! });
+// The bus derives its channel from the deployment's identity in the database, as the gateway's does.
+const bus = await createRedisBus({ url: values.redis!, store: new KyselyJobStore(kysely, postgres ? 'postgres' : 'sqlite') });
 
 process.once('message', (plan: WriterPlan) => {
   void run(plan).then(

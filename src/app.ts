@@ -12,11 +12,16 @@ import { createMemoryBus } from './events/memory-bus.js';
 import { createRedisBus } from './events/redis-bus.js';
 import type { JobStore } from './store/job-store.js';
 import { openStore } from './store/open-store.js';
-import { loadTokenRegistry } from './server/token-file.js';
+import { type TokenChange, type TokenRegistry, loadTokenRegistry } from './server/token-file.js';
 import { connectionCredential, resolveAccess } from './server/use-auth.js';
-import { guardRequest } from './server/http-guards.js';
+import { guardOrigin, guardRequest } from './server/http-guards.js';
+import { createOriginPolicy } from './server/origin-policy.js';
 import { limitsFrom } from './server/limits.js';
 import { attachWebSocketServer } from './server/ws.js';
+import { createMetricsServer } from './server/metrics-server.js';
+import { loadPersistedOperations } from './server/persisted-operations.js';
+import { InvalidDocumentError } from './model/errors.js';
+import { StartupError, checkProjectDirectory } from './startup-error.js';
 import { type JobgraphYoga, createYogaServer } from './server/yoga.js';
 
 const LOCALHOST = '127.0.0.1';
@@ -29,10 +34,17 @@ export interface App {
   yoga: JobgraphYoga;
   httpServer: Server;
   logger: Logger;
-  /** Prometheus metrics, also served on GET /metrics. */
+  /** Prometheus metrics, also served on GET /metrics (or on `--metrics-port`). */
   metrics: Metrics;
-  /** Listens on `port` (default: the configured one; 0 picks a free port) and resolves to the URL of the endpoint. */
-  start(port?: number): Promise<{ url: string; port: number }>;
+  /** Listens on `port` (default: the configured one; 0 picks a free port) and resolves to the URL of the endpoint (and of /metrics on `--metrics-port`). */
+  start(port?: number): Promise<{ url: string; port: number; metricsUrl?: string }>;
+  /**
+   * Reads the tokens file again (as on a change of the file or SIGHUP): revoked
+   * tokens are refused from now on and their websockets and SSE streams closed.
+   * A file that cannot be read or parsed is logged and the previous tokens stay
+   * (then it throws). Null without a tokens file.
+   */
+  reloadTokens(): TokenChange | null;
   /** Stops accepting connections, closes websockets and the store. */
   stop(): Promise<void>;
 }
@@ -46,6 +58,9 @@ export interface AppOverrides {
 /** Composes the layers: store → schema → yoga + graphql-ws on one HTTP server. Used by the CLI and the tests. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  // What the gateway is pointed at is checked before anything is opened: a bad file is a StartupError (one line, exit 2).
+  const tokens = config.tokensFile ? loadTokenRegistry(config.tokensFile) : null;
+  checkStartupFiles(config);
   // Metrics: SQL time comes from the store we open (a store passed in is not timed).
   const metrics = createMetrics();
   const store =
@@ -55,22 +70,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
-  const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, logger }) : createMemoryBus()), metrics);
+  const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, channel: config.redisChannel, store, logger }) : createMemoryBus()), metrics);
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
   // Watch first, then import: a change made during the import is seen by one or the other.
   const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
-  const tokens = config.tokensFile ? loadTokenRegistry(config.tokensFile) : null;
   const limits = limitsFrom(config);
-  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics, limits });
+  // Same origin and loopback (or --allowed-hosts) Host names by default, for HTTP and websockets alike.
+  const originPolicy = createOriginPolicy({ corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, bindHost: tokens ? config.host : LOCALHOST });
+  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics, limits, metricsOnMainPort: config.metricsPort === undefined, originPolicy });
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, originPolicy);
   const httpServer = createServer((req, res) => {
-    if (guardRequest(req, res, limits, yoga.graphqlEndpoint)) void yoga(req, res);
+    if (guardOrigin(req, res, originPolicy) && guardRequest(req, res, limits, yoga.graphqlEndpoint)) void yoga(req, res);
   });
   const ws = attachWebSocketServer(httpServer, yoga, {
     authenticate: (params) => resolveAccess(tokens, connectionCredential(params)),
+    currentAccess: tokens ? (access) => tokens.current(access) : undefined,
     limits,
+    originPolicy,
     onInternalError: (error) => logger.error({ err: error }, 'websocket message handling failed'),
   });
+  // The tokens file is followed: a change (or SIGHUP, see reloadTokens) swaps the tokens in place.
+  const tokensWatcher = tokens ? followTokensFile(tokens, ws, logger) : undefined;
   // Without tokens everyone is an admin: only this machine may connect.
   const bindHost = tokens ? config.host : LOCALHOST;
   if (!tokens) {
@@ -99,9 +120,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       });
       const address = httpServer.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return { url: `http://${host}:${address.port}${yoga.graphqlEndpoint}`, port: address.port };
+      const metricsAddress = metricsServer ? await metricsServer.start(config.metricsPort!) : undefined;
+      return { url: `http://${host}:${address.port}${yoga.graphqlEndpoint}`, port: address.port, metricsUrl: metricsAddress?.url };
+    },
+    reloadTokens() {
+      if (!tokens) return null;
+      try {
+        return tokens.reload();
+      } catch (error) {
+        logTokensNotReloaded(logger, tokens, error);
+        throw error;
+      }
     },
     async stop() {
+      tokensWatcher?.close();
+      await metricsServer?.stop();
       logWatcher.stop();
       await watcher?.close();
       await ws.close();
@@ -113,10 +146,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 }
 
+/** Closes the websockets of revoked tokens after each reload, and reloads when the file changes. */
+function followTokensFile(tokens: TokenRegistry, ws: ReturnType<typeof attachWebSocketServer>, logger: Logger) {
+  tokens.onChange((change) => {
+    const closedConnections = change.revoked > 0 ? ws.closeConnections((access) => tokens.isRevoked(access)) : 0;
+    logger.info({ file: tokens.file, ...change, closedConnections }, 'tokens file reloaded');
+  });
+  return tokens.watch({ onError: (error) => logTokensNotReloaded(logger, tokens, error) });
+}
+
+function logTokensNotReloaded(logger: Logger, tokens: TokenRegistry, error: unknown) {
+  logger.error({ file: tokens.file, error: error instanceof Error ? error.message : String(error) }, 'tokens file not reloaded: the previous tokens stay in force');
+}
+
+/** The files and directories the settings name, checked before anything is opened. @throws StartupError */
+function checkStartupFiles(config: Config): void {
+  if (config.persistedOperations) loadPersistedOperations(config.persistedOperations);
+  if (config.watch) checkProjectDirectory('--watch', config.watch);
+}
+
 async function startWatching(dir: string, deps: { store: JobStore; writer: JobWriter; logger: Logger }) {
   const { watchProjectDirectory } = await import('./ingest/watch-project.js');
   const { importProjectDirectory } = await import('./ingest/import-project.js');
-  const watcher = await watchProjectDirectory({ dir, ...deps });
+  const watcher = await watchProjectDirectory({ dir, ...deps }).catch((error: unknown) => {
+    // A missing or invalid project.json: the message names the file and what is wrong, not its contents.
+    if (error instanceof InvalidDocumentError) throw new StartupError(`--watch: ${dir} is not a CryoSPARC project directory: ${error.message}`);
+    throw error;
+  });
   await watcher.ready;
   const report = await importProjectDirectory({ dir, ...deps });
   deps.logger.info(

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig } from './config.js';
+import { StartupError, checkProjectDirectory } from './startup-error.js';
 
 const program = new Command()
   .name('jobgraph')
@@ -68,8 +69,9 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
       csrfPrevention: opts.csrfPrevention === false ? false : undefined,
     });
     const app = await createApp(config);
-    const { url } = await app.start();
+    const { url, metricsUrl } = await app.start();
     app.logger.info({ url, db: redact(config.db) }, `jobgraph listening on ${url}${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
+    if (metricsUrl) app.logger.info({ metricsUrl }, `metrics on ${metricsUrl} (loopback only)`);
     const shutdown = async (signal: string) => {
       app.logger.info({ signal }, 'shutting down');
       await app.stop();
@@ -77,6 +79,14 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // SIGHUP reads the tokens file again (it is also watched); a bad file is logged and the previous tokens stay.
+    process.on('SIGHUP', () => {
+      try {
+        app.reloadTokens();
+      } catch {
+        // logged by reloadTokens
+      }
+    });
   });
 
 withSettings(
@@ -99,7 +109,13 @@ withSettings(
   STORE_SETTINGS,
 ).action(async (dir: string, opts: ConfigInput) => {
   const { runImport } = await import('./ingest/import-command.js');
-  const report = await runImport({ config: loadConfig(opts), dir, progress: process.stderr.isTTY });
+  const { InvalidDocumentError } = await import('./model/errors.js');
+  checkProjectDirectory('import', dir);
+  const report = await runImport({ config: loadConfig(opts), dir, progress: process.stderr.isTTY }).catch((error: unknown) => {
+    // A missing or invalid project.json: one line naming the file, exit 2.
+    if (error instanceof InvalidDocumentError) throw new StartupError(`import: ${dir} is not a CryoSPARC project directory: ${error.message}`);
+    throw error;
+  });
   if (report.problems.length > 0) process.exitCode = 1;
 });
 
@@ -110,24 +126,65 @@ const projectList = (value: string) => {
   return uids;
 };
 
-program
-  .command('token')
-  .description('manage API tokens')
+const tokenCommand = program.command('token').description('manage API tokens: create, list, revoke');
+const tokensFileOption = [SETTINGS.tokensFile.flag, `${SETTINGS.tokensFile.help} [env ${SETTINGS.tokensFile.env}]`] as const;
+const requireTokensFile = (tokensFile: string | undefined, what: string): string => {
+  const config = loadConfig({ tokensFile });
+  if (!config.tokensFile) throw new ConfigError([`${SETTINGS.tokensFile.flag.split(' ')[0]} / ${SETTINGS.tokensFile.env}: required to ${what}`]);
+  return config.tokensFile;
+};
+
+tokenCommand
   .command('create')
   .description('create a token, print it once, and store only its hash in the tokens file')
   .requiredOption('--user <name>', 'who the token is for')
   .option('--read <projects>', 'projects it may read, e.g. P1,P2', projectList, [] as string[])
   .option('--write <projects>', 'projects it may read and change', projectList, [] as string[])
   .option('--admin', 'every project, read and write')
-  .option(SETTINGS.tokensFile.flag, `${SETTINGS.tokensFile.help} [env ${SETTINGS.tokensFile.env}]`)
-  .action(async (opts: { user: string; read: string[]; write: string[]; admin?: boolean; tokensFile?: string }) => {
+  .option('--metrics', 'may scrape GET /metrics (no access to job data by itself)')
+  .option(...tokensFileOption)
+  .action(async (opts: { user: string; read: string[]; write: string[]; admin?: boolean; metrics?: boolean; tokensFile?: string }) => {
     const { createToken } = await import('./server/token-file.js');
-    const config = loadConfig({ tokensFile: opts.tokensFile });
-    if (!config.tokensFile) throw new ConfigError([`${SETTINGS.tokensFile.flag.split(' ')[0]} / ${SETTINGS.tokensFile.env}: required to create a token`]);
-    if (!opts.admin && opts.read.length + opts.write.length === 0) throw new InvalidArgumentError('give --read, --write or --admin: a token without grants sees nothing');
-    const { token, entry } = createToken(config.tokensFile, { user: opts.user, admin: opts.admin, read: opts.read, write: opts.write });
-    process.stderr.write(`created token ${entry.id} for ${entry.user} in ${config.tokensFile}; it is shown once:\n`);
+    const file = requireTokensFile(opts.tokensFile, 'create a token');
+    if (!opts.admin && !opts.metrics && opts.read.length + opts.write.length === 0) {
+      throw new InvalidArgumentError('give --read, --write, --admin or --metrics: a token without grants sees nothing');
+    }
+    const { token, entry } = createToken(file, { user: opts.user, admin: opts.admin, read: opts.read, write: opts.write, metrics: opts.metrics });
+    process.stderr.write(`created token ${entry.id} for ${entry.user} in ${file}; it is shown once:\n`);
     process.stdout.write(`${token}\n`);
+  });
+
+tokenCommand
+  .command('revoke')
+  .description('remove a token (by the id `token create` printed) or every token of a user; a running gateway drops them at once')
+  .argument('[id]', 'id of the token')
+  .option('--user <name>', 'revoke every token of this user')
+  .option(...tokensFileOption)
+  .action(async (id: string | undefined, opts: { user?: string; tokensFile?: string }) => {
+    const { revokeTokens } = await import('./server/token-file.js');
+    const file = requireTokensFile(opts.tokensFile, 'revoke a token');
+    if ((id === undefined) === (opts.user === undefined)) throw new InvalidArgumentError('give a token id or --user, not both');
+    const removed = revokeTokens(file, id === undefined ? { user: opts.user! } : { id });
+    if (removed.length === 0) throw new InvalidArgumentError(id === undefined ? `no token of user ${JSON.stringify(opts.user)} in ${file}` : `no token with id ${JSON.stringify(id)} in ${file}`);
+    for (const entry of removed) process.stderr.write(`revoked token ${entry.id} of ${entry.user} in ${file}\n`);
+  });
+
+tokenCommand
+  .command('list')
+  .description('print the tokens: id, user, grants and creation time (never the tokens or their hashes)')
+  .option(...tokensFileOption)
+  .action(async (opts: { tokensFile?: string }) => {
+    const { readTokenFile } = await import('./server/token-file.js');
+    const file = requireTokensFile(opts.tokensFile, 'list tokens');
+    const rows = readTokenFile(file).map((entry) => {
+      const grants = [entry.admin ? 'admin' : '', entry.metrics ? 'metrics' : '', entry.read.length ? `read ${entry.read.join(',')}` : '', entry.write.length ? `write ${entry.write.join(',')}` : '']
+        .filter(Boolean)
+        .join('; ');
+      return [entry.id, entry.user, grants || '(none)', entry.createdAt ?? ''];
+    });
+    const table = [['ID', 'USER', 'GRANTS', 'CREATED'], ...rows];
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+    for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
   });
 
 program
@@ -144,6 +201,10 @@ function redact(db: string): string {
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof StartupError) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exit(2);
   }

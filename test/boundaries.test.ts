@@ -11,7 +11,7 @@ const ALLOWED: Record<string, string[]> = {
   store: ['model', 'store'],
   events: ['model', 'store', 'events'],
   schema: ['model', 'store', 'events', 'schema'],
-  server: ['model', 'store', 'events', 'schema', 'server', 'ingest', 'metrics.js'],
+  server: ['model', 'store', 'events', 'schema', 'server', 'ingest', 'metrics.js', 'startup-error.js'],
   ingest: ['model', 'store', 'events', 'ingest', 'config.js'],
 };
 

@@ -20,14 +20,18 @@ export interface BusMessage {
 
 /**
  * Wakes subscribers after a write has committed. The bus is not the truth —
- * the event log is: a subscriber that sees a gap in sequence numbers reads the
+ * the event log is (the Redis bus hands on only what it read from this
+ * deployment's own log, never what a message says): a subscriber that sees a gap in sequence numbers reads the
  * missing events from the log, so a lost or reordered publish delays an event
  * but never loses it.
  */
 export interface EventBus {
   /** Announces committed events, in sequence order. Call only after the transaction committed. */
   publish(events: readonly PublishedStatusEvent[]): Promise<void>;
-  /** Tells this process's listeners that the log reaches `head` (see LogWatcher); not sent to other processes. */
+  /**
+   * Tells this process's listeners that the log reaches `head` (see LogWatcher); not sent to other processes.
+   * The Redis bus reads the events up to it from the log instead, once for all its listeners.
+   */
   announceHead(head: number): void;
   /** Calls `listener` with every message (from any process, for a distributed bus). Returns the unsubscribe function. */
   subscribe(listener: (message: BusMessage) => void): () => void;

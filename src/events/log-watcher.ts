@@ -14,7 +14,7 @@ export interface LogWatcherOptions {
  * The safety net under the bus: once a second it reads the event log's head
  * (one cheap statement for the whole process) and, when the bus has still not
  * delivered up to that head a second later, tells local subscribers so they
- * read the gap. This
+ * read the gap (on the Redis bus: the bus reads it once for all of them). This
  * covers events written by another process without a shared bus (`jobgraph
  * import` into the served database), and publishes lost while Redis was down.
  */

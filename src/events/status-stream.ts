@@ -53,6 +53,15 @@ const withDocuments = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusE
 const withColumns = new WeakMap<PublishedStatusEvent, Promise<DeliveredStatusEvent>>();
 const ignore = () => {};
 
+/**
+ * Hands over the job columns read in the same statement as a bus event (see
+ * log-follower.ts): subscribers that read only columns then load nothing for
+ * it, and the others load the document once per process, as for any bus event.
+ */
+export function knownJobColumns(event: PublishedStatusEvent, job: Job | undefined): void {
+  withColumns.set(event, Promise.resolve({ ...event, job }));
+}
+
 function deliveriesOf(
   events: readonly PublishedStatusEvent[],
   store: JobStore,

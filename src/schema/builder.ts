@@ -3,6 +3,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, Kind } from 'graphql';
 import type { Context } from './context.js';
+import { decodeGlobalId } from './global-ids.js';
 
 /** A connection's total is computed only when a client selects it. */
 export type LazyCount = number | (() => Promise<number>);
@@ -43,11 +44,17 @@ export const builder = new SchemaBuilder<{
     idFieldOptions: { description: 'Globally unique id; refetch the object with `node(id:)`.' },
     nodeTypeOptions: { description: 'An object with a globally unique id, refetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
-    nodeQueryOptions: { description: 'Fetches any object by its global id; null when it does not exist.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global id; null when it does not exist.',
+      args: { id: { description: 'The `id` of a Job, Project or Workspace, as this server returned it; anything else is BAD_USER_INPUT.' } },
+    },
     nodesQueryOptions: {
       description: 'Fetches objects by global id, in the order given; null for each one that does not exist.',
+      args: { ids: { description: 'The `id`s of Jobs, Projects or Workspaces, as this server returned them; any other is BAD_USER_INPUT.' } },
       complexity: (args) => ({ field: 1, multiplier: args.ids.length }),
     },
+    // Only ids this server issues; a malformed one is BAD_USER_INPUT, not an uncoded error.
+    decodeGlobalID: decodeGlobalId,
   },
 });
 

@@ -1,19 +1,23 @@
 import { JOB_ORDER_FIELDS, type JobFilter, type JobOrderField } from '../store/job-store.js';
 import { BadInputError } from '../model/errors.js';
 import { builder } from './builder.js';
+import { uidInput } from './input-checks.js';
 import { JobCategoryRef, JobStatusRef, OrderDirectionRef } from './job-enums.js';
 
 export const JobFilterInput = builder.inputType('JobFilter', {
   description: 'Conditions a job must meet; every given field must hold, and list fields match any of their values.',
   fields: (t) => ({
-    projectUid: t.string({ description: 'Only jobs of this project, e.g. `P3`.' }),
-    workspaceUid: t.string({ description: 'Only jobs linked to this workspace, e.g. `W2` (combine with projectUid).' }),
-    uids: t.stringList({ description: 'Only these job uids.' }),
+    projectUid: t.string({ description: 'Only jobs of this project, e.g. `P3`.', ...uidInput('P') }),
+    workspaceUid: t.string({ description: 'Only jobs linked to this workspace, e.g. `W2` (combine with projectUid).', ...uidInput('W') }),
+    uids: t.stringList({ description: 'Only these job uids.', ...uidInput('J') }),
     status: t.field({ type: [JobStatusRef], description: 'Any of these statuses.' }),
     type: t.stringList({ description: 'Any of these job types (`spec.type`), e.g. `homo_abinit`.' }),
     category: t.field({ type: [JobCategoryRef], description: 'Any of these job categories.' }),
     tags: t.stringList({ description: 'Jobs carrying at least one of these tags.' }),
-    titleContains: t.string({ description: 'Case-insensitive substring of the title.' }),
+    titleContains: t.string({
+      description:
+        'Substring of the title, ignoring case in any script (`2.8 å` finds `2.8 Å`, `strasse` finds `Straße`); `%`, `_` and `\\` are plain characters.',
+    }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created strictly after this instant.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this instant.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated strictly after this instant.' }),

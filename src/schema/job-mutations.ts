@@ -5,6 +5,7 @@ import type { JobStatus } from '../model/job-status.js';
 import { applyStatusChange } from '../model/status-change.js';
 import type { StoredStatusEvent } from '../store/job-store.js';
 import { builder } from './builder.js';
+import { uidInput } from './input-checks.js';
 import type { Context } from './context.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobRef } from './job.js';
@@ -15,8 +16,8 @@ builder.mutationType({ description: 'Control actions on jobs. Every change is on
 const SetJobStatusInput = builder.inputType('SetJobStatusInput', {
   description: 'Move a job through its lifecycle (queue, kill, clear, mark completed, …).',
   fields: (t) => ({
-    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.' }),
-    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.' }),
+    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
+    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
     status: t.field({ type: JobStatusRef, required: true, description: 'The new status; must be allowed from the current one (see the README).' }),
   }),
 });
@@ -24,8 +25,8 @@ const SetJobStatusInput = builder.inputType('SetJobStatusInput', {
 const UpdateJobInput = builder.inputType('UpdateJobInput', {
   description: 'Edit the descriptive fields of a job; omitted fields stay as they are.',
   fields: (t) => ({
-    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.' }),
-    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.' }),
+    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
+    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
     title: t.string({ description: 'New title (at most 200 characters).' }),
     description: t.string({ description: 'New markdown description (at most 100,000 characters).' }),
     tags: t.stringList({ description: 'New tag list (replaces the old one; at most 100 tags).' }),
@@ -36,8 +37,8 @@ const UpdateJobInput = builder.inputType('UpdateJobInput', {
 const JobRefInput = builder.inputType('JobRefInput', {
   description: 'Names one job.',
   fields: (t) => ({
-    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.' }),
-    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.' }),
+    projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
+    uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
   }),
 });
 

@@ -9,6 +9,7 @@ import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { JobAttachStatusRef, JobCategoryRef, JobImportStatusRef, JobStatusRef, QueueStatusRef } from './job-enums.js';
 import { JobFilterInput, JobOrderInput, checkJobOrder, toStoreFilter } from './job-filter.js';
+import { uidInput } from './input-checks.js';
 import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.js';
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
@@ -188,8 +189,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One job by project and uid; null when it does not exist.',
     args: {
-      projectUid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.' }),
-      uid: t.arg.string({ required: true, description: 'Job uid, e.g. `J42`.' }),
+      projectUid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
+      uid: t.arg.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
     },
     resolve: (_root, args, ctx, info) =>
       (selectionReadsJobDocument(info) ? ctx.loaders.job : ctx.loaders.jobColumns).load({ projectUid: args.projectUid, uid: args.uid }),

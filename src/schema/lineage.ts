@@ -4,6 +4,7 @@ import type { JobKey, LineageWalk, SubgraphNode } from '../store/job-store.js';
 import { builder, pageComplexity } from './builder.js';
 import { toConnection } from './connection.js';
 import type { Context } from './context.js';
+import { uidInput } from './input-checks.js';
 import { JobFilterInput, toStoreFilter } from './job-filter.js';
 import { JobRef } from './job.js';
 import { selectionReadsJobDocument } from './selection.js';
@@ -133,8 +134,8 @@ builder.queryField('lineage', (t) =>
     description: 'The graph of ancestors and/or descendants around a job, bounded by depth and node count.',
     complexity: (args) => ({ field: 1, multiplier: lineageCostMultiplier(args.limit) }),
     args: {
-      projectUid: t.arg.string({ required: true, description: 'Project uid.' }),
-      uid: t.arg.string({ required: true, description: 'Job uid.' }),
+      projectUid: t.arg.string({ required: true, description: 'Project uid.', ...uidInput('P') }),
+      uid: t.arg.string({ required: true, description: 'Job uid.', ...uidInput('J') }),
       direction: t.arg({ type: LineageDirectionRef, defaultValue: 'BOTH', description: 'Which side to walk.' }),
       maxDepth: t.arg.int({ description: 'Steps to walk from the job; unbounded when omitted.' }),
       limit: t.arg.int({ description: `Most nodes to return besides the root (default ${DEFAULT_LINEAGE_NODES}, at most ${MAX_LINEAGE_NODES}).` }),

@@ -4,6 +4,7 @@ import type { Project, Workspace } from '../model/project.js';
 import { builder, pageComplexity } from './builder.js';
 import { toConnection } from './connection.js';
 import { JobStatusRef } from './job-enums.js';
+import { uidInput } from './input-checks.js';
 import { JobFilterInput, JobOrderInput, toStoreFilter } from './job-filter.js';
 import { JobConnectionRef, JobRef, resolveJobConnection } from './job.js';
 
@@ -135,7 +136,7 @@ builder.queryFields((t) => ({
     type: ProjectRef,
     nullable: true,
     description: 'One project by uid; null when it does not exist.',
-    args: { uid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.' }) },
+    args: { uid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }) },
     resolve: (_r, args, ctx) => ctx.loaders.project.load(args.uid),
   }),
   projects: t.connection({
@@ -152,8 +153,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One workspace by project and uid; null when it does not exist.',
     args: {
-      projectUid: t.arg.string({ required: true, description: 'Project uid.' }),
-      uid: t.arg.string({ required: true, description: 'Workspace uid, e.g. `W2`.' }),
+      projectUid: t.arg.string({ required: true, description: 'Project uid.', ...uidInput('P') }),
+      uid: t.arg.string({ required: true, description: 'Workspace uid, e.g. `W2`.', ...uidInput('W') }),
     },
     resolve: (_r, args, ctx) => ctx.loaders.workspace.load({ projectUid: args.projectUid, uid: args.uid }),
   }),

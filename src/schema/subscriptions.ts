@@ -7,6 +7,7 @@ import type { LineageWalk } from '../store/job-store.js';
 import { readableProjects } from '../model/access.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
+import { uidInput } from './input-checks.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobRef } from './job.js';
 import { LineageDirectionRef } from './lineage.js';
@@ -69,9 +70,9 @@ builder.subscriptionType({
       type: JobStatusEventRef,
       description: 'Status changes of the jobs matching every given argument.',
       args: {
-        projectUid: t.arg.string({ description: 'Only jobs of this project.' }),
-        workspaceUid: t.arg.string({ description: 'Only jobs linked to this workspace.' }),
-        jobUid: t.arg.string({ description: 'Only this job (combine with projectUid).' }),
+        projectUid: t.arg.string({ description: 'Only jobs of this project.', ...uidInput('P') }),
+        workspaceUid: t.arg.string({ description: 'Only jobs linked to this workspace.', ...uidInput('W') }),
+        jobUid: t.arg.string({ description: 'Only this job (combine with projectUid).', ...uidInput('J') }),
         statuses: t.arg({ type: [JobStatusRef], description: 'Only changes into one of these statuses.' }),
         since: t.arg.string({ description: 'Cursor of the last event seen: first replay every later matching event, then continue live.' }),
       },
@@ -93,8 +94,8 @@ builder.subscriptionType({
       type: JobStatusEventRef,
       description: 'Status changes of a job and its lineage, following the lineage as it is when each event happens (jobs added later included).',
       args: {
-        projectUid: t.arg.string({ required: true, description: 'Project of the root job.' }),
-        uid: t.arg.string({ required: true, description: 'Root job uid.' }),
+        projectUid: t.arg.string({ required: true, description: 'Project of the root job.', ...uidInput('P') }),
+        uid: t.arg.string({ required: true, description: 'Root job uid.', ...uidInput('J') }),
         direction: t.arg({ type: LineageDirectionRef, defaultValue: 'DESCENDANTS', description: 'Which side of the root to follow.' }),
         since: t.arg.string({ description: 'Cursor of the last event seen: first replay every later matching event, then continue live.' }),
       },

@@ -1,5 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Limits } from './limits.js';
+import { type OriginPolicy, checkOrigin, refusalBody } from './origin-policy.js';
+
+/**
+ * Checks every request, whatever its path, against the origin policy
+ * (origin-policy.ts) and answers a refused one itself: 403 `FORBIDDEN_HOST` or
+ * `FORBIDDEN_ORIGIN`; returns false then. Every answer that passes varies by
+ * `Origin` (it decides whether CORS headers are sent).
+ */
+export function guardOrigin(req: IncomingMessage, res: ServerResponse, policy: OriginPolicy): boolean {
+  const verdict = checkOrigin(req.headers, policy);
+  if (!verdict.ok) {
+    const body = refusalBody(verdict);
+    res.writeHead(verdict.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', vary: 'Origin' });
+    res.end(body);
+    return false;
+  }
+  res.setHeader('vary', 'Origin');
+  return true;
+}
 
 /**
  * Checks a request to the GraphQL endpoint before yoga reads a byte of its

@@ -3,25 +3,36 @@ import { readFileSync } from 'node:fs';
 import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { StartupError, describeReadError } from '../startup-error.js';
 
 /** The operations a production frontend may run, by the SHA-256 (hex) of their text. */
 export type PersistedOperations = ReadonlyMap<string, string>;
 
 /**
- * Reads a JSON file `{ "<sha256 hex of the query>": "<query>" }`. Throws, naming
- * the file, when it is not such an object or a hash does not match its query.
+ * Reads a JSON file `{ "<sha256 hex of the query>": "<query>" }`. Throws a
+ * StartupError, naming the file (never quoting its queries), when it cannot be
+ * read, is not such an object, or a hash does not match its query.
  */
 export function loadPersistedOperations(file: string): PersistedOperations {
-  const fail = (problem: string) => new Error(`persisted operations file ${file}: ${problem}`);
+  const fail = (problem: string) => new StartupError(`persisted operations file ${file}: ${problem}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw fail(describeReadError(error));
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw fail(error instanceof Error ? error.message : String(error));
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message would quote the file.
+    throw fail('is not valid JSON');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail('expected an object of "<sha256 hex>": "<query>"');
   const operations = new Map<string, string>();
-  for (const [hash, query] of Object.entries(parsed)) {
+  for (const [index, [hash, query]] of Object.entries(parsed).entries()) {
+    // A key is named only when it looks like a hash: anything else may be file contents.
+    if (!/^[0-9a-f]{64}$/i.test(hash)) throw fail(`key number ${index + 1} is not a SHA-256 in hex (64 hex digits)`);
     if (typeof query !== 'string') throw fail(`the value of ${hash} is not a query string`);
     const actual = createHash('sha256').update(query).digest('hex');
     if (hash.toLowerCase() !== actual) throw fail(`${hash} is not the SHA-256 of its query (that is ${actual})`);

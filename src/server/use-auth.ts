@@ -31,3 +31,16 @@ export function connectionCredential(params: Readonly<Record<string, unknown>> |
   if (!params) return undefined;
   return params.authorization ?? params.Authorization ?? params.token ?? (params.headers as Record<string, unknown> | undefined)?.authorization;
 }
+
+/**
+ * Who may scrape GET /metrics on the main port: everyone without a tokens
+ * file (the gateway is then loopback-only); with one, a token granted
+ * `metrics` or `admin` (401 without a known token, 403 with one lacking the grant).
+ */
+export function authorizeMetrics(registry: TokenRegistry | null, credential: unknown): 'ok' | 401 | 403 {
+  if (!registry) return 'ok';
+  const token = bearerToken(credential);
+  const grants = token ? registry.grantsOf(token) : undefined;
+  if (!grants) return 401;
+  return grants.admin || grants.metrics ? 'ok' : 403;
+}

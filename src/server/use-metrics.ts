@@ -146,11 +146,27 @@ export function useOperationObserver(first: OperationObserver): Plugin {
   } as ObserverHub;
 }
 
+export interface MetricsEndpointOptions {
+  /** @default '/metrics' */
+  path?: string;
+  /** Serve the metrics on `path`; false when they are served elsewhere (`--metrics-port`), and `path` is then a 404. @default true */
+  serve?: boolean;
+  /** Who may scrape: `ok`, or the status to refuse with (401 no or unknown token, 403 a token without the grant). @default everyone */
+  authorize?: (request: Request) => MetricsAuthorization;
+}
+
+export type MetricsAuthorization = 'ok' | 401 | 403;
+
+const REFUSALS = {
+  401: { code: 'UNAUTHENTICATED', message: 'Authentication required: send `Authorization: Bearer <token>` with a token granted `metrics` or `admin`.' },
+  403: { code: 'FORBIDDEN', message: 'This token may not read the metrics: it needs the `metrics` or `admin` grant.' },
+} as const;
+
 /**
  * Counts GraphQL operations in `metrics` and serves them on `GET /metrics`
  * (Prometheus text format).
  */
-export function useMetrics(metrics: Metrics, { path = '/metrics' }: { /** @default '/metrics' */ path?: string } = {}): Plugin {
+export function useMetrics(metrics: Metrics, { path = '/metrics', serve = true, authorize }: MetricsEndpointOptions = {}): Plugin {
   return {
     onPluginInit(payload) {
       observeOperations(payload, {
@@ -166,9 +182,15 @@ export function useMetrics(metrics: Metrics, { path = '/metrics' }: { /** @defau
       });
     },
     async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== path) return;
+      if (!serve || url.pathname !== path) return;
       if (request.method !== 'GET') {
         return endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET' } }));
+      }
+      const allowed = authorize?.(request) ?? 'ok';
+      if (allowed !== 'ok') {
+        const { code, message } = REFUSALS[allowed];
+        const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...(allowed === 401 ? { 'www-authenticate': 'Bearer' } : {}) };
+        return endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status: allowed, headers }));
       }
       endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
     },

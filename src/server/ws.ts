@@ -3,6 +3,7 @@ import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Access } from '../model/access.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { type OriginPolicy, createOriginPolicy, verifyUpgrade } from './origin-policy.js';
 import { loadPersistedOperations, persistedQueryOf } from './persisted-operations.js';
 import { serveGraphqlWs } from './ws-transport.js';
 import type { JobgraphYoga } from './yoga.js';
@@ -28,18 +29,30 @@ export interface WebSocketOptions {
   limits?: Limits;
   /** Where an unexpected error while handling a websocket message is reported. */
   onInternalError?: (error: unknown) => void;
+  /**
+   * The access a connection's credential grants now (the tokens file may have
+   * been reloaded since it connected), or undefined once it is revoked: each
+   * new operation runs with the current grants. @default the access it connected with
+   */
+  currentAccess?: (access: Access) => Access | undefined;
+  /** Upgrades from a host or origin it refuses get 403 and no websocket (origin-policy.ts). @default same origin, loopback hosts */
+  originPolicy?: OriginPolicy;
 }
 
-export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate, limits = DEFAULT_LIMITS, onInternalError }: WebSocketOptions = {}) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxWsMessageBytes });
+/** Close code and reason for the sockets of a revoked token (graphql-ws's own code for a refused connection). */
+export const REVOKED_CLOSE = { code: 4403, reason: 'token revoked' } as const;
+
+export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { authenticate, limits = DEFAULT_LIMITS, onInternalError, currentAccess, originPolicy = createOriginPolicy() }: WebSocketOptions = {}) {
+  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxWsMessageBytes, verifyClient: verifyUpgrade(originPolicy) });
   const persisted = limits.persistedOperations ? loadPersistedOperations(limits.persistedOperations) : undefined;
+  // By socket, so that the sockets of a revoked token can be found among wsServer.clients.
   const accessOf = new WeakMap<object, Access>();
   const disposable = serveGraphqlWs(
     {
       onConnect: (ctx) => {
         if (!authenticate) return true;
         try {
-          accessOf.set(ctx.extra, authenticate(ctx.connectionParams));
+          accessOf.set(ctx.extra.socket, authenticate(ctx.connectionParams));
           return true;
         } catch {
           return false;
@@ -54,13 +67,21 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
           const message = `At most ${limits.maxSubscriptionsPerConnection} operations may run at once on one connection.`;
           return [new GraphQLError(message, { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', max: limits.maxSubscriptionsPerConnection } })];
         }
+        let access = accessOf.get(ctx.extra.socket);
+        if (access && currentAccess) {
+          access = currentAccess(access);
+          if (!access) {
+            ctx.extra.socket.close(REVOKED_CLOSE.code, REVOKED_CLOSE.reason);
+            return [new GraphQLError('The token was revoked.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          }
+        }
         const query = persisted ? persistedQueryOf(persisted, params) : params.query;
         if (query instanceof GraphQLError) return [query];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
-          access: accessOf.get(ctx.extra),
+          access,
           params,
         });
         let document;
@@ -86,6 +107,18 @@ export function attachWebSocketServer(httpServer: Server, yoga: JobgraphYoga, { 
   );
   return {
     wsServer,
+    /** Closes every open connection whose access `shouldClose` picks (e.g. a revoked token's); returns how many. */
+    closeConnections(shouldClose: (access: Access) => boolean, { code, reason }: { code: number; reason: string } = REVOKED_CLOSE): number {
+      let closed = 0;
+      for (const socket of wsServer.clients) {
+        const access = accessOf.get(socket);
+        if (access && shouldClose(access)) {
+          socket.close(code, reason);
+          closed++;
+        }
+      }
+      return closed;
+    },
     async close() {
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { toGraphQLError } from '../schema/errors.js';
 import { type Context, createContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import { useInputChecks } from '../schema/input-checks.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
 import type { JobStore } from '../store/job-store.js';
@@ -11,15 +12,18 @@ import { type Access, readScope } from '../model/access.js';
 import type { Metrics } from '../metrics.js';
 import { loadGraphiqlTabs } from './graphiql-examples.js';
 import type { TokenRegistry } from './token-file.js';
-import { resolveAccess } from './use-auth.js';
+import { authorizeMetrics, resolveAccess } from './use-auth.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { useIngestEndpoint } from './use-ingest.js';
 import { useLimits } from './use-limits.js';
 import { statusEventCounters, useMetrics } from './use-metrics.js';
+import { useTokenRevocation } from './use-token-revocation.js';
 import { useCompiledQueries } from './use-compiled-queries.js';
 import { useReadiness } from './use-readiness.js';
 import { useSharedSubscriptionResults } from './use-shared-results.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
+import { type OriginPolicy, corsOptions, createOriginPolicy } from './origin-policy.js';
+import { useRequestErrorStatus } from './use-request-error-status.js';
 
 export interface YogaDeps {
   store: JobStore;
@@ -36,6 +40,10 @@ export interface YogaDeps {
   metrics?: Metrics;
   /** What one request may ask (depth, cost, body size, …; see limits.ts). @default DEFAULT_LIMITS */
   limits?: Limits;
+  /** Serve GET /metrics here (behind a `metrics` or `admin` token when tokens are configured); false when `--metrics-port` serves them. @default true */
+  metricsOnMainPort?: boolean;
+  /** Which other origins get CORS headers (foreign ones are refused before yoga, see http-guards.ts). @default none */
+  originPolicy?: OriginPolicy;
 }
 
 export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -48,7 +56,7 @@ interface InitialContext {
 }
 
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS }: YogaDeps): JobgraphYoga {
+export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy() }: YogaDeps): JobgraphYoga {
   const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -81,10 +89,12 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     graphiql: graphiql ? () => ({ title: 'jobgraph', defaultTabs: loadGraphiqlTabs(), subscriptionsProtocol: 'WS' }) : false,
     renderGraphiQL,
     landingPage: false,
+    // CORS headers only for `--cors-origins`; yoga's default would reflect any Origin with credentials.
+    cors: corsOptions(originPolicy),
     // Backstop for bodies that reach yoga without a declared length (http-guards.ts refuses those on the server).
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics)] : []), useRequestLog({ logger }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }

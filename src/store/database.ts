@@ -18,6 +18,13 @@ export interface Database {
   job_tags: JobTagTable;
   job_edges: JobEdgeTable;
   job_events: JobEventTable;
+  deployment: DeploymentTable;
+}
+
+/** One row: the deployment's identity, drawn when its database was created (see the 2026_11_30_0002 migration). */
+export interface DeploymentTable {
+  id: string;
+  created_at: string;
 }
 
 export interface ProjectTable {
@@ -50,6 +57,8 @@ export interface JobTable {
   type: string;
   category: string | null;
   title: string;
+  /** The title folded for case-insensitive search in any script (model/text-fold.ts), written with every row. */
+  title_folded: string;
   priority: number;
   has_error: number;
   deleted: number;

@@ -1,6 +1,7 @@
 import type { Job } from '../model/job.js';
 import { categoryOfJobType } from '../model/job-category.js';
 import { parentUidsOf } from '../model/edges.js';
+import { foldText } from '../model/text-fold.js';
 import type { Project, Workspace } from '../model/project.js';
 import type { Database, JobEdgeTable, JobTagTable, JobWorkspaceTable, NewJobRow } from './database.js';
 import type { Insertable } from 'kysely';
@@ -17,6 +18,7 @@ export function jobToRow(job: Job): NewJobRow {
     type: job.spec.type,
     category: categoryOfJobType(job.spec.type),
     title: job.title,
+    title_folded: foldText(job.title),
     priority: job.priority,
     has_error: job.has_error || job.errors_run.length > 0 ? 1 : 0,
     deleted: job.deleted ? 1 : 0,

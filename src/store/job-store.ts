@@ -207,6 +207,11 @@ export interface JobStore {
   readEvents(query: EventQuery): Promise<(StoredStatusEvent & { job?: Job })[]>;
   /** The highest sequence number in the log (0 when empty). */
   lastEventSeq(): Promise<number>;
+  /**
+   * This deployment's identity: a random id drawn once when its database (on
+   * PostgreSQL, its schema) was created, the same for every gateway that serves it.
+   */
+  deploymentId(): Promise<string>;
 
   close(): Promise<void>;
 }

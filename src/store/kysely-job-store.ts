@@ -466,6 +466,12 @@ export class KyselyJobStore implements JobStore {
     return Number(row?.seq ?? 0);
   }
 
+  async deploymentId(): Promise<string> {
+    const row = await this.db.selectFrom('deployment').select('id').modifyEnd(named('deploymentId')).executeTakeFirst();
+    if (!row) throw new Error('the deployment table is empty: this database was not created by jobgraph migrations');
+    return row.id;
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
@@ -484,7 +490,7 @@ function eventRowToEvent(row: JobEventRow): StoredStatusEvent {
 
 /** Every column of a job row but its key: what an upsert overwrites. */
 const JOB_UPDATE_COLUMNS = [
-  'uid_num', 'project_uid_num', 'status', 'type', 'category', 'title', 'priority', 'has_error', 'deleted', 'created_at', 'updated_at',
+  'uid_num', 'project_uid_num', 'status', 'type', 'category', 'title', 'title_folded', 'priority', 'has_error', 'deleted', 'created_at', 'updated_at',
   'queued_at', 'launched_at', 'started_at', 'running_at', 'waiting_at', 'completed_at', 'failed_at', 'killed_at', 'error_logged', 'doc',
 ] as const satisfies readonly Exclude<keyof JobTable, 'project_uid' | 'uid'>[];
 // Fails to compile when a column is added to JobTable but not to the list above.

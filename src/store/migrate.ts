@@ -1,10 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/2026_11_25_0001_create_tables.js';
-import * as m0003 from './migrations/2026_11_30_0003_job_columns.js';
+import * as mTitleFolded from './migrations/2026_11_30_0001_title_folded.js';
+import * as mDeployment from './migrations/2026_11_30_0002_deployment.js';
+import * as mJobColumns from './migrations/2026_11_30_0003_job_columns.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_25_0001_create_tables': m0001,
-  '2026_11_30_0003_job_columns': m0003,
+  '2026_11_30_0001_title_folded': mTitleFolded,
+  '2026_11_30_0002_deployment': mDeployment,
+  '2026_11_30_0003_job_columns': mJobColumns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

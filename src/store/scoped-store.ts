@@ -20,6 +20,7 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
     writeJobs: (jobs, options) => store.writeJobs(jobs, options),
     updateJob: (key, change) => store.updateJob(key, change),
     lastEventSeq: () => store.lastEventSeq(),
+    deploymentId: () => store.deploymentId(),
     close: () => store.close(),
     async findJobs(keys, options) {
       const found = await store.findJobs(keys.filter((k) => allowed(k.projectUid)), options);

@@ -76,7 +76,7 @@ export type JobFilter = {
   status?: Array<JobStatus> | null | undefined;
   /** Jobs carrying at least one of these tags. */
   tags?: Array<string> | null | undefined;
-  /** Case-insensitive substring of the title. */
+  /** Substring of the title, ignoring case in any script (`2.8 å` finds `2.8 Å`, `strasse` finds `Straße`); `%`, `_` and `\` are plain characters. */
   titleContains?: string | null | undefined;
   /** Any of these job types (`spec.type`), e.g. `homo_abinit`. */
   type?: Array<string> | null | undefined;

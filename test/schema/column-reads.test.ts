@@ -135,4 +135,20 @@ describe.each(STORES)('reads that follow the selection on %s', (kind) => {
     const after = await sql<Record<string, unknown>>`select uid, queued_at, completed_at, failed_at, error_logged from jobs order by project_uid, uid_num`.execute(db);
     expect(after.rows).toEqual(before.rows);
   });
+
+  it.skipIf(kind !== 'sqlite')('keeps the SQLite document last in its row, with every index of the table', async () => {
+    const db = (ts.store as unknown as { db: Kysely<any> }).db;
+    const columns = await sql<{ name: string }>`select name from pragma_table_info('jobs')`.execute(db);
+    expect(columns.rows.at(-1)!.name).toBe('doc');
+    const indexes = await sql<{ name: string }>`select name from pragma_index_list('jobs') where origin = 'c' order by name`.execute(db);
+    expect(indexes.rows.map((r) => r.name)).toEqual([
+      'jobs_created',
+      'jobs_project_status',
+      'jobs_project_type',
+      'jobs_project_uid_num',
+      'jobs_status',
+      'jobs_title_folded',
+      'jobs_updated',
+    ]);
+  });
 });
