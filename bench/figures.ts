@@ -5,9 +5,9 @@ export type Unit = 'ms' | 'req/s' | 'events/s' | 'jobs/s' | 'KB' | 'statements' 
 export interface Target {
   /** `<=` or `>=`. */
   op: '<=' | '>=';
-  /** Bound on the value itself, or (relative: true) on value ÷ floor. */
+  /** Bound on the value itself, or (relative: true) on value ÷ floor, or (relative: 'peer') on value ÷ peer. */
   bound: number;
-  relative?: boolean;
+  relative?: boolean | 'peer';
 }
 
 export interface Figure {
@@ -18,6 +18,8 @@ export interface Figure {
   unit: Unit;
   /** The same measure on the raw floor, when the scenario has one. */
   floor?: number;
+  /** The same measure on the peer (PostGraphile), when the scenario has one. */
+  peer?: number;
   target?: Target;
   note?: string;
 }
@@ -29,6 +31,8 @@ export interface ScenarioResult {
   figures: Figure[];
   /** Anything scaled down or unusual, said plainly. */
   caveats?: string[];
+  /** Markdown the report prints after the main table (side-by-side tables). */
+  sections?: string[];
   seconds: number;
 }
 
@@ -36,11 +40,15 @@ export function ratioToFloor(figure: Figure): number | undefined {
   return figure.floor != null && figure.floor > 0 ? figure.value / figure.floor : undefined;
 }
 
+export function ratioToPeer(figure: Figure): number | undefined {
+  return figure.peer != null && figure.peer > 0 ? figure.value / figure.peer : undefined;
+}
+
 /** Whether the figure meets its target; undefined when it has none (or no floor for a relative one). */
 export function meetsTarget(figure: Figure): boolean | undefined {
   const { target } = figure;
   if (!target || !Number.isFinite(figure.value)) return target ? false : undefined;
-  const value = target.relative ? ratioToFloor(figure) : figure.value;
+  const value = target.relative === 'peer' ? ratioToPeer(figure) : target.relative ? ratioToFloor(figure) : figure.value;
   if (value == null) return undefined;
   return target.op === '<=' ? value <= target.bound : value >= target.bound;
 }
@@ -48,6 +56,7 @@ export function meetsTarget(figure: Figure): boolean | undefined {
 export function describeTarget(figure: Figure): string {
   const { target } = figure;
   if (!target) return '';
+  if (target.relative === 'peer') return `${target.op} ${target.bound}× PostGraphile`;
   return target.relative ? `${target.op} ${target.bound}× floor` : `${target.op} ${formatValue(target.bound, figure.unit)}`;
 }
 

@@ -1,10 +1,16 @@
 /**
- * The raw floor: the same rows the gateway serves, fetched with the store's
- * own SQL and serialised to JSON in one process, no GraphQL. It answers over
- * plain node:http so that the gateway and the floor are measured through the
- * same transport, by the same load generator.
+ * The raw floor: the same answers the gateway serves, serialised to JSON in
+ * one process, no GraphQL. It answers over plain node:http so that the
+ * gateway and the floor are measured through the same transport, by the same
+ * load generator.
  *
- *   GET /jobs-page?projectUid=P3&first=100   listJobs + findParents + findChildren (the gateway's three statements)
+ * Pages come from hand-written SQL that reads only the answer's columns
+ * (sql-floor.ts): the store's own statements would make a store that reads
+ * too much its own floor. Lineage still runs the store's lineage methods.
+ *
+ *   GET /jobs-page?projectUid=P3&first=100   a page with parents and children (uid, status), hand-written SQL
+ *   GET /sql/page?projectUid=P3&first=100    the same with totalCount, title, type and createdAt
+ *   GET /sql/descendants?projectUid=&uid=&maxDepth=3&first=100   descendants to a depth (uid, status, depth), one recursive statement
  *   GET /descendants?projectUid=&uid=&first=  the store's listLineage (recursive walk + filter + page), rows → JSON
  *   GET /lineage?projectUid=&uid=&limit=      the store's findSubgraph (recursive walk + documents), rows → JSON
  *   add &sqlOnly=1 to the last two to run only the recursive statement and return its row count and time
@@ -19,28 +25,30 @@ import { KyselyJobStore } from '../src/store/kysely-job-store.js';
 import { lineageEdgesQuery } from '../src/store/lineage.js';
 import { attachBroadcastFloor } from './broadcast-floor.js';
 import { openBenchDb } from './dataset.js';
+import { type PageJob, openSqlFloor } from './sql-floor.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, 'pg-schema': { type: 'string', default: 'public' }, port: { type: 'string' } } });
 const kysely = await openBenchDb(values.db!, values['pg-schema']!);
 const store = new KyselyJobStore(kysely, values.db!.startsWith('postgres') ? 'postgres' : 'sqlite');
+const sqlFloor = openSqlFloor(values.db!, values['pg-schema']!);
 
 const brief = (job: Job) => ({ uid: job.uid, status: job.status.toUpperCase() });
 
+const asEdges = (jobs: PageJob[]) => jobs.map((node) => ({ node }));
+
 async function jobsPage(params: URLSearchParams) {
-  const page = await store.listJobs({
-    filter: { projectUid: params.get('projectUid') },
-    orderBy: [{ field: 'UID', direction: 'ASC' }],
-    page: { first: Number(params.get('first') ?? 100) },
-  });
-  const keys = page.edges.map((e) => ({ projectUid: e.node.project_uid, uid: e.node.uid }));
-  const [parents, children] = await Promise.all([store.findParents(keys), store.findChildren(keys)]);
-  return {
-    data: {
-      jobs: {
-        edges: page.edges.map((e, i) => ({ node: { ...brief(e.node), parents: parents[i]!.map(brief), children: children[i]!.map(brief) } })),
-      },
-    },
-  };
+  const page = await sqlFloor.page(params.get('projectUid')!, Number(params.get('first') ?? 100), false);
+  return { data: { jobs: { edges: asEdges(page.jobs) } } };
+}
+
+async function sqlPage(params: URLSearchParams) {
+  const page = await sqlFloor.page(params.get('projectUid')!, Number(params.get('first') ?? 100), true);
+  return { data: { jobs: { totalCount: page.totalCount, edges: asEdges(page.jobs) } } };
+}
+
+async function sqlDescendants(params: URLSearchParams) {
+  const rows = await sqlFloor.descendants(params.get('projectUid')!, params.get('uid')!, Number(params.get('maxDepth') ?? 3), Number(params.get('first') ?? 100));
+  return { data: { job: { descendants: { edges: rows.map((r) => ({ depth: r.depth, node: { uid: r.uid, status: r.status } })) } } } };
 }
 
 const rootOf = (params: URLSearchParams) => ({ projectUid: params.get('projectUid')!, uid: params.get('uid')! });
@@ -90,6 +98,8 @@ async function lineage(params: URLSearchParams) {
 
 const routes: Record<string, (params: URLSearchParams) => Promise<unknown>> = {
   '/jobs-page': jobsPage,
+  '/sql/page': sqlPage,
+  '/sql/descendants': sqlDescendants,
   '/descendants': descendants,
   '/lineage': lineage,
   '/broadcast': async () => broadcastFloor.broadcast(),
@@ -124,7 +134,7 @@ server.listen(Number(values.port), '127.0.0.1');
 const shutdown = () => {
   broadcastFloor.close();
   server.closeAllConnections();
-  server.close(() => void store.close().then(() => process.exit(0)));
+  server.close(() => void Promise.all([store.close(), sqlFloor.close()]).then(() => process.exit(0)));
 };
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

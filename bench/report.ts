@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { type BenchContext, ROOT } from './context.js';
 import type { Dataset } from './dataset.js';
-import { type Figure, type ScenarioResult, describeTarget, formatValue, meetsTarget, ratioToFloor } from './figures.js';
+import { type Figure, type ScenarioResult, describeTarget, formatValue, meetsTarget, ratioToFloor, ratioToPeer } from './figures.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
 
 export interface RunInfo {
@@ -53,28 +53,53 @@ const ratio = (figure: Figure) => {
   return r === undefined ? '' : `${r.toFixed(2)}×`;
 };
 const floorText = (figure: Figure) => (figure.floor === undefined ? '' : formatValue(figure.floor, figure.unit));
+const peerText = (figure: Figure) => (figure.peer === undefined ? '' : formatValue(figure.peer, figure.unit));
+const peerRatio = (figure: Figure) => {
+  const r = ratioToPeer(figure);
+  return r === undefined ? '' : `${r.toFixed(2)}×`;
+};
 
-function rows(results: readonly ScenarioResult[]): string[][] {
-  return results.flatMap((r) => r.figures.map((f) => [r.scenario, f.measure, formatValue(f.value, f.unit), floorText(f), ratio(f), describeTarget(f), verdict(f)]));
+/** The PostGraphile columns appear only when a scenario measured the peer. */
+const withPeer = (results: readonly ScenarioResult[]) => results.some((r) => r.figures.some((f) => f.peer !== undefined));
+
+function header(results: readonly ScenarioResult[]): string[] {
+  return withPeer(results)
+    ? ['Scenario', 'Measure', 'Value', 'Floor', '× floor', 'PostGraphile', '× PostGraphile', 'Target', 'Met']
+    : ['Scenario', 'Measure', 'Value', 'Floor', '× floor', 'Target', 'Met'];
 }
 
-const HEADER = ['Scenario', 'Measure', 'Value', 'Floor', '× floor', 'Target', 'Met'];
+function rows(results: readonly ScenarioResult[]): string[][] {
+  const peer = withPeer(results);
+  return results.flatMap((r) =>
+    r.figures.map((f) => [
+      r.scenario,
+      f.measure,
+      formatValue(f.value, f.unit),
+      floorText(f),
+      ratio(f),
+      ...(peer ? [peerText(f), peerRatio(f)] : []),
+      describeTarget(f),
+      verdict(f),
+    ]),
+  );
+}
 
-/** The results as a plain-text table for the terminal. */
+/** The results as a plain-text table for the terminal, then each scenario's side-by-side sections. */
 export function formatTable(results: readonly ScenarioResult[]): string {
-  const table = [HEADER, ...rows(results)];
-  const widths = HEADER.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
-  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)].join('\n');
+  const head = header(results);
+  const numeric = (c: number) => c >= 2 && c < head.length - 2;
+  const table = [head, ...rows(results)];
+  const widths = head.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (numeric(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
+  const sections = results.flatMap((r) => r.sections ?? []);
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), ...(sections.length > 0 ? ['', ...sections] : [])].join('\n');
 }
 
 function markdownTable(results: readonly ScenarioResult[]): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  return [
-    `| ${HEADER.join(' | ')} |`,
-    '|---|---|--:|--:|--:|---|:-:|',
-    ...rows(results).map((row) => `| ${row.map(escape).join(' | ')} |`),
-  ].join('\n');
+  const head = header(results);
+  const align = head.map((_, c) => (c < 2 || c === head.length - 2 ? '---' : c === head.length - 1 ? ':-:' : '--:'));
+  return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows(results).map((row) => `| ${row.map(escape).join(' | ')} |`)].join('\n');
 }
 
 /** Top frames of each gateway CPU profile written in this run (with --profile). */
@@ -129,12 +154,14 @@ Written by \`${run.command}\` (bench/run.ts). Do not edit by hand: run it again.
 
 ${markdownTable(results)}
 
-"Floor" is the same work without the gateway: for the jobs page, the store's own three statements and JSON over plain node:http, under the same load;
+"Floor" is the same work without the gateway: for the jobs page and the peer scenario, the smallest hand-written SQL that returns exactly the answer's fields
+(no documents) plus \`JSON.stringify\`, over plain node:http in its own process, under the same load (bench/sql-floor.ts);
 for lineage, the store's lineage method (the same recursive statement and documents) called directly, with the same JSON. "× floor" is value ÷ floor; a relative target is on that ratio.
+${withPeer(results) ? '"PostGraphile" is PostGraphile v4 over an idiomatic relational copy of the same dataset on PostgreSQL, asked the same question (answers checked equal); "× PostGraphile" is value ÷ PostGraphile.\n' : ''}${results.flatMap((r) => r.sections ?? []).map((section) => `\n${section}\n`).join('')}
 
 ## Targets
 
-${targets.map(({ r, f, met: ok }) => `- ${ok ? '✅' : '❌'} ${r.scenario} — ${f.measure}: ${formatValue(f.value, f.unit)}${f.floor !== undefined ? ` (${ratio(f)} floor)` : ''}, target ${describeTarget(f)}`).join('\n')}
+${targets.map(({ r, f, met: ok }) => `- ${ok ? '✅' : '❌'} ${r.scenario} — ${f.measure}: ${formatValue(f.value, f.unit)}${f.floor !== undefined ? ` (${ratio(f)} floor${f.peer !== undefined ? `, ${peerRatio(f)} PostGraphile` : ''})` : f.peer !== undefined ? ` (${peerRatio(f)} PostGraphile)` : ''}, target ${describeTarget(f)}`).join('\n')}
 
 ## How each figure was measured
 

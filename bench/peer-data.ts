@@ -1,0 +1,217 @@
+/**
+ * The peer's side of the bench: PostGraphile v4 installed on demand into
+ * bench/peer (its own package: it needs graphql 15, the gateway pins 16), and
+ * an idiomatic relational schema for it — `project`, `job` (the scalar columns
+ * a frontend reads, plus the document as jsonb), `job_edge` (foreign keys both
+ * ways, indexed) — holding exactly the jobs and edges of the bench dataset.
+ *
+ * On PostgreSQL the rows are copied from the gateway's tables with SQL; on a
+ * SQLite run the same dataset is loaded from the SQLite file into PostgreSQL
+ * (PostGraphile runs only on PostgreSQL). The schema is kept between runs and
+ * rebuilt when the dataset it came from was rebuilt (the schema's comment
+ * names it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { JOB_STATUSES } from '../src/model/job-status.js';
+import { type BenchContext, ROOT, progress, say } from './context.js';
+import type { Dataset } from './dataset.js';
+
+export const PEER_DIR = join(ROOT, 'bench/peer');
+
+/** `npm ci` in bench/peer when its node_modules is missing (never part of the root install). */
+export function ensurePeerInstalled(): void {
+  if (existsSync(join(PEER_DIR, 'node_modules/postgraphile'))) return;
+  say('peer: installing PostGraphile into bench/peer (npm ci, once)');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`npm ci --prefix bench/peer failed (${result.error?.message ?? `exit ${result.status}`})`);
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** DDL of the peer's schema, as a PostGraphile user would write it. */
+function ddl(schema: string): string {
+  const s = quote(schema);
+  return `
+create schema ${s};
+create type ${s}.job_status as enum (${JOB_STATUSES.map((v) => `'${v}'`).join(', ')});
+create table ${s}.project (
+  uid text primary key,
+  uid_num integer not null unique,
+  title text not null
+);
+create table ${s}.job (
+  project_uid text not null references ${s}.project (uid),
+  uid text not null,
+  uid_num integer not null,
+  project_uid_num integer not null,
+  status ${s}.job_status not null,
+  type text not null,
+  title text not null,
+  created_at timestamptz not null,
+  updated_at timestamptz not null,
+  doc jsonb not null,
+  primary key (project_uid, uid),
+  unique (project_uid, uid_num)
+);
+create table ${s}.job_edge (
+  project_uid text not null,
+  parent_uid text not null,
+  child_uid text not null,
+  primary key (project_uid, parent_uid, child_uid),
+  constraint job_edge_parent_fkey foreign key (project_uid, parent_uid) references ${s}.job (project_uid, uid),
+  constraint job_edge_child_fkey foreign key (project_uid, child_uid) references ${s}.job (project_uid, uid)
+);
+comment on constraint job_edge_parent_fkey on ${s}.job_edge is '@manyToManyFieldName parents';
+comment on constraint job_edge_child_fkey on ${s}.job_edge is '@manyToManyFieldName children';
+`;
+}
+
+/** Indexes added once the rows are in (PostGraphile users index every foreign key). */
+function indexes(schema: string): string {
+  const s = quote(schema);
+  return `
+create index job_project_status_idx on ${s}.job (project_uid, status);
+create index job_edge_child_idx on ${s}.job_edge (project_uid, child_uid, parent_uid);
+analyze ${s}.project;
+analyze ${s}.job;
+analyze ${s}.job_edge;
+`;
+}
+
+export interface PeerData {
+  /** PostgreSQL URL PostGraphile connects to. */
+  url: string;
+  schema: string;
+  jobs: number;
+  edges: number;
+  cached: boolean;
+  seconds: number;
+}
+
+/** Creates (or reuses) the peer's schema holding the bench dataset. */
+export async function preparePeerData(ctx: BenchContext, dataset: Dataset): Promise<PeerData> {
+  const url = ctx.options.pgUrl;
+  const source = ctx.options.dialect === 'postgres' ? 'pg' : 'sqlite';
+  const schema = `jobgraph_peer_${source}_${dataset.jobs}_${dataset.projects}`;
+  const stamp = `bench peer data from the dataset built ${dataset.builtAt}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  try {
+    const comment = await client.query<{ comment: string | null }>(
+      'select obj_description(oid, $1) as comment from pg_namespace where nspname = $2',
+      ['pg_namespace', schema],
+    );
+    const count = async () => {
+      const { rows } = await client.query<{ jobs: string; edges: string }>(
+        `select (select count(*) from ${quote(schema)}.job) as jobs, (select count(*) from ${quote(schema)}.job_edge) as edges`,
+      );
+      return { jobs: Number(rows[0]!.jobs), edges: Number(rows[0]!.edges) };
+    };
+    const expected = dataset.jobs + dataset.lineageProjectJobs;
+    if (comment.rows[0]?.comment === stamp) {
+      const n = await count();
+      if (n.jobs === expected) {
+        say(`peer: reusing schema ${schema} (${n.jobs.toLocaleString('en-US')} jobs, ${n.edges.toLocaleString('en-US')} edges)`);
+        return { url, schema, ...n, cached: true, seconds: 0 };
+      }
+    }
+    say(`peer: building schema ${schema} from the ${ctx.options.dialect} dataset`);
+    await client.query(`drop schema if exists ${quote(schema)} cascade`);
+    await client.query(ddl(schema));
+    if (source === 'pg') await copyFromPostgres(client, ctx.pgSchema, schema);
+    else await copyFromSqlite(client, ctx.db, schema);
+    await client.query(indexes(schema));
+    await client.query(`comment on schema ${quote(schema)} is '${stamp.replace(/'/g, "''")}'`);
+    const n = await count();
+    if (n.jobs !== expected) throw new Error(`peer schema ${schema} holds ${n.jobs} jobs, the dataset ${expected}`);
+    const seconds = (performance.now() - started) / 1000;
+    say(`peer: ${n.jobs.toLocaleString('en-US')} jobs, ${n.edges.toLocaleString('en-US')} edges in ${seconds.toFixed(0)} s`);
+    return { url, schema, ...n, cached: false, seconds };
+  } finally {
+    await client.end();
+  }
+}
+
+async function copyFromPostgres(client: pg.Client, from: string, to: string) {
+  const f = quote(from);
+  const t = quote(to);
+  await client.query('begin');
+  await client.query(`insert into ${t}.project (uid, uid_num, title) select uid, uid_num, title from ${f}.projects`);
+  // A project known only from its jobs (none today) still gets its row.
+  await client.query(
+    `insert into ${t}.project (uid, uid_num, title)
+     select distinct project_uid, project_uid_num, project_uid from ${f}.jobs on conflict do nothing`,
+  );
+  await client.query(
+    `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc)
+     select project_uid, uid, uid_num, project_uid_num, status::text::${t}.job_status, type, title, created_at::timestamptz, updated_at::timestamptz, doc::jsonb
+     from ${f}.jobs`,
+  );
+  await client.query(`insert into ${t}.job_edge (project_uid, parent_uid, child_uid) select project_uid, parent_uid, child_uid from ${f}.job_edges`);
+  await client.query('commit');
+}
+
+async function copyFromSqlite(client: pg.Client, file: string, to: string) {
+  const t = quote(to);
+  const sqlite = new Sqlite(file, { readonly: true, fileMustExist: true });
+  try {
+    await client.query('begin');
+    const projects = sqlite.prepare('select uid, uid_num, title from projects').all() as { uid: string; uid_num: number; title: string }[];
+    await client.query(`insert into ${t}.project (uid, uid_num, title) select * from unnest($1::text[], $2::int[], $3::text[])`, [
+      projects.map((p) => p.uid),
+      projects.map((p) => p.uid_num),
+      projects.map((p) => p.title),
+    ]);
+    const extra = sqlite.prepare('select distinct project_uid, project_uid_num from jobs').all() as { project_uid: string; project_uid_num: number }[];
+    await client.query(`insert into ${t}.project (uid, uid_num, title) select u, n, u from unnest($1::text[], $2::int[]) as x(u, n) on conflict do nothing`, [
+      extra.map((p) => p.project_uid),
+      extra.map((p) => p.project_uid_num),
+    ]);
+
+    type Row = { project_uid: string; uid: string; uid_num: number; project_uid_num: number; status: string; type: string; title: string; created_at: string; updated_at: string; doc: string };
+    const total = (sqlite.prepare('select count(*) as n from jobs').get() as { n: number }).n;
+    const bar = progress('peer: jobs loaded from SQLite', total);
+    let batch: Row[] = [];
+    let done = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const column = <K extends keyof Row>(k: K) => batch.map((r) => r[k]);
+      await client.query(
+        `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc)
+         select p, u, un, pn, s::${t}.job_status, ty, ti, c::timestamptz, up::timestamptz, d::jsonb
+         from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           as x(p, u, un, pn, s, ty, ti, c, up, d)`,
+        [column('project_uid'), column('uid'), column('uid_num'), column('project_uid_num'), column('status'), column('type'), column('title'), column('created_at'), column('updated_at'), column('doc')],
+      );
+      done += batch.length;
+      bar.update(done);
+      batch = [];
+    };
+    const jobs = sqlite.prepare('select project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc from jobs');
+    for (const row of jobs.iterate() as IterableIterator<Row>) {
+      batch.push(row);
+      if (batch.length >= 1000) await flush();
+    }
+    await flush();
+    bar.finish();
+
+    const edges = sqlite.prepare('select project_uid, parent_uid, child_uid from job_edges').all() as { project_uid: string; parent_uid: string; child_uid: string }[];
+    for (let i = 0; i < edges.length; i += 20_000) {
+      const slice = edges.slice(i, i + 20_000);
+      await client.query(`insert into ${t}.job_edge (project_uid, parent_uid, child_uid) select * from unnest($1::text[], $2::text[], $3::text[])`, [
+        slice.map((e) => e.project_uid),
+        slice.map((e) => e.parent_uid),
+        slice.map((e) => e.child_uid),
+      ]);
+    }
+    await client.query('commit');
+  } finally {
+    sqlite.close();
+  }
+}
