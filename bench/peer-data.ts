@@ -54,6 +54,7 @@ create table ${s}.job (
   title text not null,
   created_at timestamptz not null,
   updated_at timestamptz not null,
+  deleted boolean not null default false,
   doc jsonb not null,
   primary key (project_uid, uid),
   unique (project_uid, uid_num)
@@ -76,6 +77,7 @@ function indexes(schema: string): string {
   const s = quote(schema);
   return `
 create index job_project_status_idx on ${s}.job (project_uid, status);
+create index job_project_live_idx on ${s}.job (project_uid, uid_num) where not deleted;
 create index job_edge_child_idx on ${s}.job_edge (project_uid, child_uid, parent_uid);
 analyze ${s}.project;
 analyze ${s}.job;
@@ -149,8 +151,8 @@ async function copyFromPostgres(client: pg.Client, from: string, to: string) {
      select distinct project_uid, project_uid_num, project_uid from ${f}.jobs on conflict do nothing`,
   );
   await client.query(
-    `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc)
-     select project_uid, uid, uid_num, project_uid_num, status::text::${t}.job_status, type, title, created_at::timestamptz, updated_at::timestamptz, doc::jsonb
+    `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc)
+     select project_uid, uid, uid_num, project_uid_num, status::text::${t}.job_status, type, title, created_at::timestamptz, updated_at::timestamptz, deleted <> 0, doc::jsonb
      from ${f}.jobs`,
   );
   await client.query(`insert into ${t}.job_edge (project_uid, parent_uid, child_uid) select project_uid, parent_uid, child_uid from ${f}.job_edges`);
@@ -174,7 +176,19 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
       extra.map((p) => p.project_uid_num),
     ]);
 
-    type Row = { project_uid: string; uid: string; uid_num: number; project_uid_num: number; status: string; type: string; title: string; created_at: string; updated_at: string; doc: string };
+    type Row = {
+      project_uid: string;
+      uid: string;
+      uid_num: number;
+      project_uid_num: number;
+      status: string;
+      type: string;
+      title: string;
+      created_at: string;
+      updated_at: string;
+      deleted: number;
+      doc: string;
+    };
     const total = (sqlite.prepare('select count(*) as n from jobs').get() as { n: number }).n;
     const bar = progress('peer: jobs loaded from SQLite', total);
     let batch: Row[] = [];
@@ -183,17 +197,29 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
       if (batch.length === 0) return;
       const column = <K extends keyof Row>(k: K) => batch.map((r) => r[k]);
       await client.query(
-        `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc)
-         select p, u, un, pn, s::${t}.job_status, ty, ti, c::timestamptz, up::timestamptz, d::jsonb
-         from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-           as x(p, u, un, pn, s, ty, ti, c, up, d)`,
-        [column('project_uid'), column('uid'), column('uid_num'), column('project_uid_num'), column('status'), column('type'), column('title'), column('created_at'), column('updated_at'), column('doc')],
+        `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc)
+         select p, u, un, pn, s::${t}.job_status, ty, ti, c::timestamptz, up::timestamptz, de <> 0, d::jsonb
+         from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
+           as x(p, u, un, pn, s, ty, ti, c, up, de, d)`,
+        [
+          column('project_uid'),
+          column('uid'),
+          column('uid_num'),
+          column('project_uid_num'),
+          column('status'),
+          column('type'),
+          column('title'),
+          column('created_at'),
+          column('updated_at'),
+          column('deleted'),
+          column('doc'),
+        ],
       );
       done += batch.length;
       bar.update(done);
       batch = [];
     };
-    const jobs = sqlite.prepare('select project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, doc from jobs');
+    const jobs = sqlite.prepare('select project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc from jobs');
     for (const row of jobs.iterate() as IterableIterator<Row>) {
       batch.push(row);
       if (batch.length >= 1000) await flush();

@@ -8,6 +8,9 @@
  *   npm run bench -- --only fanout,replay only these scenarios → .bench-cache/<db>/BENCHMARKS.fanout+replay.md
  *   npm run bench -- --profile            also write a CPU profile of every gateway (node --cpu-prof) and summarise it
  *
+ * The `peer` scenario also runs PostGraphile v4 (installed on demand into bench/peer with npm ci) on PostgreSQL —
+ * at --pg-url even on a SQLite run, where the dataset is copied there for it.
+ *
  * Flags: --postgres, --pg-url URL (default postgres://postgres@127.0.0.1:5432/test), --redis URL (default with
  * --postgres: redis://127.0.0.1:6379), --quick, --only a,b, --profile, --report FILE.
  */
@@ -37,6 +40,7 @@ import { runIdleMemory } from './idle-memory.js';
 import { runImport } from './import.js';
 import { runJobsPage } from './jobs-page.js';
 import { runLineage } from './lineage.js';
+import { runPeer } from './peer.js';
 import { runReplay } from './replay.js';
 import { formatTable, writeReport } from './report.js';
 
@@ -109,6 +113,7 @@ async function main() {
   const scenarios: Record<ScenarioName, () => Promise<ScenarioResult>> = {
     'jobs-page': () => runJobsPage(ctx),
     lineage: () => runLineage(ctx, dataset!),
+    peer: () => runPeer(ctx, dataset!),
     replay: () => runReplay(ctx, dataset!),
     'idle-memory': () => runIdleMemory(ctx),
     fanout: () => runFanout(ctx),

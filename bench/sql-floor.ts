@@ -82,22 +82,22 @@ function sqliteFloor(file: string): SqlFloor {
   const neighbours = db.prepare(`
     select 'p' as side, e.child_uid as self, j.uid, j.status, j.uid_num from job_edges e
       join jobs j on j.project_uid = e.project_uid and j.uid = e.parent_uid
-      where e.project_uid = ?1 and e.child_uid in (select value from json_each(?2)) and j.deleted = 0
+      where e.project_uid = @project and e.child_uid in (select value from json_each(@uids)) and j.deleted = 0
     union all
     select 'c', e.parent_uid, j.uid, j.status, j.uid_num from job_edges e
       join jobs j on j.project_uid = e.project_uid and j.uid = e.child_uid
-      where e.project_uid = ?1 and e.parent_uid in (select value from json_each(?2)) and j.deleted = 0
+      where e.project_uid = @project and e.parent_uid in (select value from json_each(@uids)) and j.deleted = 0
     order by uid_num`);
-  const descendants = db.prepare(DESCENDANTS_SQL((n) => `?${n}`));
+  const descendants = db.prepare(DESCENDANTS_SQL((n) => `@p${n}`));
   return {
     async page(projectUid, first, full) {
       const rows = (full ? pageFull : pageBrief).all(projectUid, first) as JobRow[];
-      const edges = neighbours.all(projectUid, JSON.stringify(rows.map((r) => r.uid))) as NeighbourRow[];
+      const edges = neighbours.all({ project: projectUid, uids: JSON.stringify(rows.map((r) => r.uid)) }) as NeighbourRow[];
       const jobs = assemble(rows, edges, full);
       return full ? { totalCount: count.get(projectUid) as number, jobs } : { jobs };
     },
     async descendants(projectUid, uid, maxDepth, first) {
-      const rows = descendants.all(projectUid, uid, maxDepth, first) as { uid: string; status: string; depth: number }[];
+      const rows = descendants.all({ p1: projectUid, p2: uid, p3: maxDepth, p4: first }) as { uid: string; status: string; depth: number }[];
       return rows.map((r) => ({ depth: r.depth, uid: r.uid, status: r.status.toUpperCase() }));
     },
     async close() {
