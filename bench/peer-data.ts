@@ -33,22 +33,28 @@ export function ensurePeerInstalled(): void {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** DDL of the peer's schema, as a PostGraphile user would write it. */
+/**
+ * DDL of the peer's schema, as a PostGraphile user would write it: surrogate
+ * integer keys (pg-many-to-many follows single-column foreign keys only, and
+ * the simplify inflector names `*_id` relations after their table), natural
+ * keys as unique constraints, the edge table as a junction with both foreign
+ * keys indexed.
+ */
 function ddl(schema: string): string {
   const s = quote(schema);
   return `
 create schema ${s};
 create type ${s}.job_status as enum (${JOB_STATUSES.map((v) => `'${v}'`).join(', ')});
 create table ${s}.project (
-  uid text primary key,
-  uid_num integer not null unique,
+  id integer primary key,
+  uid text not null unique,
   title text not null
 );
 create table ${s}.job (
-  project_uid text not null references ${s}.project (uid),
+  id integer primary key generated always as identity,
+  project_id integer not null references ${s}.project (id),
   uid text not null,
   uid_num integer not null,
-  project_uid_num integer not null,
   status ${s}.job_status not null,
   type text not null,
   title text not null,
@@ -56,16 +62,15 @@ create table ${s}.job (
   updated_at timestamptz not null,
   deleted boolean not null default false,
   doc jsonb not null,
-  primary key (project_uid, uid),
-  unique (project_uid, uid_num)
+  unique (project_id, uid),
+  unique (project_id, uid_num)
 );
 create table ${s}.job_edge (
-  project_uid text not null,
-  parent_uid text not null,
-  child_uid text not null,
-  primary key (project_uid, parent_uid, child_uid),
-  constraint job_edge_parent_fkey foreign key (project_uid, parent_uid) references ${s}.job (project_uid, uid),
-  constraint job_edge_child_fkey foreign key (project_uid, child_uid) references ${s}.job (project_uid, uid)
+  parent_id integer not null,
+  child_id integer not null,
+  primary key (parent_id, child_id),
+  constraint job_edge_parent_fkey foreign key (parent_id) references ${s}.job (id),
+  constraint job_edge_child_fkey foreign key (child_id) references ${s}.job (id)
 );
 comment on constraint job_edge_parent_fkey on ${s}.job_edge is '@manyToManyFieldName parents';
 comment on constraint job_edge_child_fkey on ${s}.job_edge is '@manyToManyFieldName children';
@@ -76,13 +81,22 @@ comment on constraint job_edge_child_fkey on ${s}.job_edge is '@manyToManyFieldN
 function indexes(schema: string): string {
   const s = quote(schema);
   return `
-create index job_project_status_idx on ${s}.job (project_uid, status);
-create index job_project_live_idx on ${s}.job (project_uid, uid_num) where not deleted;
-create index job_edge_child_idx on ${s}.job_edge (project_uid, child_uid, parent_uid);
+create index job_project_status_idx on ${s}.job (project_id, status);
+create index job_edge_child_idx on ${s}.job_edge (child_id);
 analyze ${s}.project;
 analyze ${s}.job;
 analyze ${s}.job_edge;
 `;
+}
+
+/** Edges by natural key (project uid, parent uid, child uid) → the junction's surrogate keys. */
+function edgesFrom(schema: string, source: string): string {
+  const t = quote(schema);
+  return `insert into ${t}.job_edge (parent_id, child_id)
+    select p.id, c.id from ${source} e
+    join ${t}.project pr on pr.uid = e.project_uid
+    join ${t}.job p on p.project_id = pr.id and p.uid = e.parent_uid
+    join ${t}.job c on c.project_id = pr.id and c.uid = e.child_uid`;
 }
 
 export interface PeerData {
@@ -100,7 +114,7 @@ export async function preparePeerData(ctx: BenchContext, dataset: Dataset): Prom
   const url = ctx.options.pgUrl;
   const source = ctx.options.dialect === 'postgres' ? 'pg' : 'sqlite';
   const schema = `jobgraph_peer_${source}_${dataset.jobs}_${dataset.projects}`;
-  const stamp = `bench peer data from the dataset built ${dataset.builtAt}`;
+  const stamp = `bench peer data (schema 2) from the dataset built ${dataset.builtAt}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
@@ -144,18 +158,15 @@ async function copyFromPostgres(client: pg.Client, from: string, to: string) {
   const f = quote(from);
   const t = quote(to);
   await client.query('begin');
-  await client.query(`insert into ${t}.project (uid, uid_num, title) select uid, uid_num, title from ${f}.projects`);
+  await client.query(`insert into ${t}.project (id, uid, title) select uid_num, uid, title from ${f}.projects`);
   // A project known only from its jobs (none today) still gets its row.
+  await client.query(`insert into ${t}.project (id, uid, title) select distinct project_uid_num, project_uid, project_uid from ${f}.jobs on conflict do nothing`);
   await client.query(
-    `insert into ${t}.project (uid, uid_num, title)
-     select distinct project_uid, project_uid_num, project_uid from ${f}.jobs on conflict do nothing`,
+    `insert into ${t}.job (project_id, uid, uid_num, status, type, title, created_at, updated_at, deleted, doc)
+     select project_uid_num, uid, uid_num, status::text::${t}.job_status, type, title, created_at::timestamptz, updated_at::timestamptz, deleted <> 0, doc::jsonb
+     from ${f}.jobs order by project_uid_num, uid_num`,
   );
-  await client.query(
-    `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc)
-     select project_uid, uid, uid_num, project_uid_num, status::text::${t}.job_status, type, title, created_at::timestamptz, updated_at::timestamptz, deleted <> 0, doc::jsonb
-     from ${f}.jobs`,
-  );
-  await client.query(`insert into ${t}.job_edge (project_uid, parent_uid, child_uid) select project_uid, parent_uid, child_uid from ${f}.job_edges`);
+  await client.query(edgesFrom(to, `${f}.job_edges`));
   await client.query('commit');
 }
 
@@ -165,13 +176,13 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
   try {
     await client.query('begin');
     const projects = sqlite.prepare('select uid, uid_num, title from projects').all() as { uid: string; uid_num: number; title: string }[];
-    await client.query(`insert into ${t}.project (uid, uid_num, title) select * from unnest($1::text[], $2::int[], $3::text[])`, [
+    await client.query(`insert into ${t}.project (uid, id, title) select * from unnest($1::text[], $2::int[], $3::text[])`, [
       projects.map((p) => p.uid),
       projects.map((p) => p.uid_num),
       projects.map((p) => p.title),
     ]);
     const extra = sqlite.prepare('select distinct project_uid, project_uid_num from jobs').all() as { project_uid: string; project_uid_num: number }[];
-    await client.query(`insert into ${t}.project (uid, uid_num, title) select u, n, u from unnest($1::text[], $2::int[]) as x(u, n) on conflict do nothing`, [
+    await client.query(`insert into ${t}.project (uid, id, title) select u, n, u from unnest($1::text[], $2::int[]) as x(u, n) on conflict do nothing`, [
       extra.map((p) => p.project_uid),
       extra.map((p) => p.project_uid_num),
     ]);
@@ -197,8 +208,8 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
       if (batch.length === 0) return;
       const column = <K extends keyof Row>(k: K) => batch.map((r) => r[k]);
       await client.query(
-        `insert into ${t}.job (project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc)
-         select p, u, un, pn, s::${t}.job_status, ty, ti, c::timestamptz, up::timestamptz, de <> 0, d::jsonb
+        `insert into ${t}.job (project_id, uid, uid_num, status, type, title, created_at, updated_at, deleted, doc)
+         select pn, u, un, s::${t}.job_status, ty, ti, c::timestamptz, up::timestamptz, de <> 0, d::jsonb
          from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
            as x(p, u, un, pn, s, ty, ti, c, up, de, d)`,
         [
@@ -219,7 +230,7 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
       bar.update(done);
       batch = [];
     };
-    const jobs = sqlite.prepare('select project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc from jobs');
+    const jobs = sqlite.prepare('select project_uid, uid, uid_num, project_uid_num, status, type, title, created_at, updated_at, deleted, doc from jobs order by project_uid_num, uid_num');
     for (const row of jobs.iterate() as IterableIterator<Row>) {
       batch.push(row);
       if (batch.length >= 1000) await flush();
@@ -228,14 +239,16 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
     bar.finish();
 
     const edges = sqlite.prepare('select project_uid, parent_uid, child_uid from job_edges').all() as { project_uid: string; parent_uid: string; child_uid: string }[];
+    await client.query('create temporary table edge_load (project_uid text, parent_uid text, child_uid text) on commit drop');
     for (let i = 0; i < edges.length; i += 20_000) {
       const slice = edges.slice(i, i + 20_000);
-      await client.query(`insert into ${t}.job_edge (project_uid, parent_uid, child_uid) select * from unnest($1::text[], $2::text[], $3::text[])`, [
+      await client.query(`insert into edge_load select * from unnest($1::text[], $2::text[], $3::text[])`, [
         slice.map((e) => e.project_uid),
         slice.map((e) => e.parent_uid),
         slice.map((e) => e.child_uid),
       ]);
     }
+    await client.query(edgesFrom(to, 'edge_load'));
     await client.query('commit');
   } finally {
     sqlite.close();

@@ -44,19 +44,21 @@ export const DESCENDANTS_QUERY = `query BenchPeerDescendants($projectUid: String
 
 /** What a PostGraphile user writes for the page: the table's connection, a condition, an order, many-to-many both ways. */
 export const PEER_PAGE_QUERY = `query PeerPage($projectUid: String!, $first: Int!) {
-  jobs(condition: { projectUid: $projectUid, deleted: false }, orderBy: UID_NUM_ASC, first: $first) {
-    totalCount
-    nodes {
-      uid status title type createdAt
-      parents(condition: { deleted: false }, orderBy: UID_NUM_ASC) { nodes { uid status } }
-      children(condition: { deleted: false }, orderBy: UID_NUM_ASC) { nodes { uid status } }
+  projectByUid(uid: $projectUid) {
+    jobs(condition: { deleted: false }, orderBy: UID_NUM_ASC, first: $first) {
+      totalCount
+      nodes {
+        uid status title type createdAt
+        parents(condition: { deleted: false }, orderBy: UID_NUM_ASC) { nodes { uid status } }
+        children(condition: { deleted: false }, orderBy: UID_NUM_ASC) { nodes { uid status } }
+      }
     }
   }
 }`;
 
 /** PostGraphile has no walk: nested `children` three levels deep (the root is chosen with no deleted job within reach). */
-export const PEER_DESCENDANTS_QUERY = `query PeerDescendants($projectUid: String!, $uid: String!) {
-  job(projectUid: $projectUid, uid: $uid) {
+export const PEER_DESCENDANTS_QUERY = `query PeerDescendants($projectId: Int!, $uid: String!) {
+  jobByProjectIdAndUid(projectId: $projectId, uid: $uid) {
     children(condition: { deleted: false }) { nodes { uid status
       children(condition: { deleted: false }) { nodes { uid status
         children(condition: { deleted: false }) { nodes { uid status } } } } } }
@@ -77,7 +79,8 @@ const iso = (t: string) => new Date(t).toISOString();
 function canonicalPage(data: unknown, shape: 'jobgraph' | 'peer'): CanonicalPage {
   type Node = Brief & { title: string; type: string; createdAt: string; parents: unknown; children: unknown };
   const list = (x: unknown): Brief[] => ((shape === 'peer' ? (x as { nodes: Brief[] }).nodes : (x as Brief[])) ?? []).map((b) => ({ uid: b.uid, status: b.status })).sort(byUid);
-  const connection = (data as { jobs: { totalCount: number; edges?: { node: Node }[]; nodes?: Node[] } }).jobs;
+  type Connection = { totalCount: number; edges?: { node: Node }[]; nodes?: Node[] };
+  const connection = shape === 'peer' ? (data as { projectByUid: { jobs: Connection } }).projectByUid.jobs : (data as { jobs: Connection }).jobs;
   const nodes = shape === 'peer' ? connection.nodes! : connection.edges!.map((e) => e.node);
   return {
     totalCount: connection.totalCount,
@@ -93,7 +96,7 @@ function canonicalDescendants(data: unknown, shape: 'jobgraph' | 'peer'): Canoni
     // Breadth first through the nested levels, each job at its nearest depth.
     type Level = { nodes: (Brief & { children?: Level })[] };
     const seen = new Map<string, { uid: string; status: string; depth: number }>();
-    let level: (Brief & { children?: Level })[] = (data as { job: { children: Level } }).job.children.nodes;
+    let level: (Brief & { children?: Level })[] = (data as { jobByProjectIdAndUid: { children: Level } }).jobByProjectIdAndUid.children.nodes;
     for (let depth = 1; level.length > 0; depth++) {
       const next: (Brief & { children?: Level })[] = [];
       for (const n of level) {
@@ -112,24 +115,27 @@ function canonicalDescendants(data: unknown, shape: 'jobgraph' | 'peer'): Canoni
  * WANTED_DESCENDANTS, none of them deleted (jobgraph's walk passes through a
  * deleted job and leaves it out; nested `children` would stop there).
  */
-async function pickDescendantsRoot(peer: PeerData): Promise<{ projectUid: string; uid: string; count: number }> {
+async function pickDescendantsRoot(peer: PeerData): Promise<{ projectUid: string; projectId: number; uid: string; count: number }> {
   const client = new pg.Client({ connectionString: peer.url });
   await client.connect();
   try {
     const s = `"${peer.schema}"`;
-    const { rows } = await client.query<{ root: string; n: string }>(
-      `with recursive walk(root, uid, depth) as (
-         select parent_uid, child_uid, 1 from ${s}.job_edge where project_uid = $1
+    const { rows } = await client.query<{ project_id: number; root: string; n: string }>(
+      `with recursive walk(root, id, depth) as (
+         select e.parent_id, e.child_id, 1 from ${s}.job_edge e join ${s}.job p on p.id = e.parent_id
+         where p.project_id = (select id from ${s}.project where uid = $1)
          union
-         select w.root, e.child_uid, w.depth + 1 from walk w join ${s}.job_edge e on e.project_uid = $1 and e.parent_uid = w.uid where w.depth < $2
+         select w.root, e.child_id, w.depth + 1 from walk w join ${s}.job_edge e on e.parent_id = w.id where w.depth < $2
        )
-       select root, count(distinct uid) as n from walk w join ${s}.job j on j.project_uid = $1 and j.uid = w.uid
-       group by root having bool_and(not j.deleted) and not exists (select 1 from ${s}.job r where r.project_uid = $1 and r.uid = root and r.deleted)
-       order by abs(count(distinct uid) - $3), length(root), root limit 1`,
+       select r.project_id, r.uid as root, count(distinct w.id) as n
+       from walk w join ${s}.job j on j.id = w.id join ${s}.job r on r.id = w.root
+       group by r.project_id, r.uid, r.deleted
+       having bool_and(not j.deleted) and not r.deleted
+       order by abs(count(distinct w.id) - $3), length(r.uid), r.uid limit 1`,
       ['P1', DEPTH, WANTED_DESCENDANTS],
     );
     if (!rows[0]) throw new Error('P1 has no edges: no job to walk descendants from');
-    return { projectUid: 'P1', uid: rows[0].root, count: Number(rows[0].n) };
+    return { projectUid: 'P1', projectId: rows[0].project_id, uid: rows[0].root, count: Number(rows[0].n) };
   } finally {
     await client.end();
   }
@@ -194,6 +200,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
       requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: body() }) }],
     });
     const rootVars = { projectUid: root.projectUid, uid: root.uid };
+    const peerRootVars = { projectId: root.projectId, uid: root.uid };
     return [
       {
         name: 'jobgraph',
@@ -219,13 +226,13 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
             JSON.stringify(
               query === 'page'
                 ? { query: PEER_PAGE_QUERY, variables: { projectUid: project('PostGraphile'), first: PAGE_SIZE } }
-                : { query: PEER_DESCENDANTS_QUERY, variables: rootVars },
+                : { query: PEER_DESCENDANTS_QUERY, variables: peerRootVars },
             ),
           ),
         fetch: (query, projectUid = 'P1') =>
           query === 'page'
             ? postJson(`${postgraphile.origin}/graphql`, PEER_PAGE_QUERY, { projectUid, first: PAGE_SIZE })
-            : postJson(`${postgraphile.origin}/graphql`, PEER_DESCENDANTS_QUERY, rootVars),
+            : postJson(`${postgraphile.origin}/graphql`, PEER_DESCENDANTS_QUERY, peerRootVars),
       },
       {
         name: 'floor',
@@ -383,7 +390,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
 function countNested(data: unknown): number {
   type Level = { nodes: { children?: Level }[] };
   const walk = (level: Level | undefined): number => (level ? level.nodes.reduce((n, node) => n + 1 + walk(node.children), 0) : 0);
-  return walk((data as { job: { children: Level } }).job.children);
+  return walk((data as { jobByProjectIdAndUid: { children: Level } }).jobByProjectIdAndUid.children);
 }
 
 function assertEqual(what: string, answers: unknown[]) {
@@ -419,7 +426,7 @@ function sideBySide(
   return [
     `### ${query === 'page' ? `Page of ${PAGE_SIZE} jobs with parents and children` : `Descendants to depth ${DEPTH}`} on ${db} (${connections} connections; target: jobgraph ≥ ${wanted.toFixed(1)}× PostGraphile's req/s${query === 'page' ? ', bytes from PostgreSQL ≤ 2× the JSON answer' : ''})`,
     '',
-    '| system | req/s | p50 | p99 | × PostGraphile | × floor | bytes from PostgreSQL / request | JSON answer |',
+    '| system | req/s | p50 | p99 | req/s × PostGraphile | req/s × floor | bytes from PostgreSQL / request | JSON answer |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',
     row(`jobgraph on ${db}`, 'jobgraph'),
     row('PostGraphile v4 on PostgreSQL', 'PostGraphile'),

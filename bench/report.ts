@@ -92,7 +92,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   const widths = head.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   const line = (row: string[]) => row.map((cell, c) => (numeric(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
   const sections = results.flatMap((r) => r.sections ?? []);
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), ...(sections.length > 0 ? ['', ...sections] : [])].join('\n');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), ...sections.flatMap((section) => ['', section])].join('\n');
 }
 
 function markdownTable(results: readonly ScenarioResult[]): string {
