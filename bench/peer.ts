@@ -356,7 +356,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
           floor: kb(pgBytes[query].get('floor')),
           peer: kb(pgBytes[query].get('PostGraphile')),
           ...(query === 'page' ? { target: { op: '<=', bound: (2 * json) / 1024 } } : {}),
-          note: `the JSON answer is ${(json / 1024).toFixed(1)} KB${query === 'page' ? '; the target is 2× that' : ''}; counted by a TCP proxy (PostgreSQL → server bytes) over ${BYTES_REQUESTS} sequential requests`,
+          note: `the JSON answer is ${(json / 1024).toFixed(1)} KB${query === 'page' ? '; the target is 2× that' : ''}; counted by a TCP proxy (PostgreSQL → server bytes) over ${BYTES_REQUESTS} sequential requests (jobgraph's include its once-a-second read of the log head)`,
         }),
       );
     } else {
