@@ -116,7 +116,11 @@ export async function preparePeerData(ctx: BenchContext, dataset: Dataset): Prom
   const schema = `jobgraph_peer_${source}_${dataset.jobs}_${dataset.projects}`;
   const stamp = `bench peer data (schema 2) from the dataset built ${dataset.builtAt}`;
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`PostGraphile runs only on PostgreSQL, and none answers at ${url} (--pg-url): ${error instanceof Error ? error.message : String(error)}`);
+  }
   const started = performance.now();
   try {
     const comment = await client.query<{ comment: string | null }>(
