@@ -70,7 +70,7 @@ const JobPayloadRef = builder.objectRef<JobPayload>('JobPayload').implement({
 async function change(ctx: Context, key: { projectUid: string; uid: string }, edit: (job: Job) => Job): Promise<JobPayload> {
   const result = await ctx.writer.updateJob(key, edit);
   if (!result) throw new NotFoundError(`Job ${key.projectUid}/${key.uid} does not exist.`);
-  ctx.loaders.job.clear(key).prime(key, result.job);
+  ctx.loaders.replaceJob(key, result.job);
   return result;
 }
 

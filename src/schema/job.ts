@@ -13,7 +13,7 @@ import { uidInput } from './input-checks.js';
 import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.js';
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
-import { selectionReadsJobDocument } from './selection.js';
+import { jobReadOptions } from './selection.js';
 
 export const JobRef = builder.objectRef<Job>('Job');
 
@@ -80,7 +80,7 @@ const NULLABLE_STRINGS: [string, StringKey, string][] = [
 builder.node(JobRef, {
   description: 'A CryoSPARC job: one step of processing, wired to the jobs that feed it (parents) and that it feeds (children).',
   id: { resolve: jobLocalId, description: 'Global id; refetch with `node(id:)`.' },
-  loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.job.load(parseJobLocalId(id) ?? { projectUid: '', uid: '' }))),
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.jobs().load(parseJobLocalId(id) ?? { projectUid: '', uid: '' }))),
   fields: (t) => ({
     objectId: t.exposeString('_id', { description: 'Database ObjectId (24 hex digits).' }),
     uid: t.exposeString('uid', { description: 'Job uid, unique within its project, e.g. `J42`.' }),
@@ -118,7 +118,7 @@ builder.node(JobRef, {
     }),
     childUids: t.stringList({
       description: 'Uids of the child jobs: the jobs whose inputs connect to this one.',
-      resolve: async (j, _a, ctx) => (await ctx.loaders.childColumns.load({ projectUid: j.project_uid, uid: j.uid })).map((c) => c.uid),
+      resolve: async (j, _a, ctx) => (await ctx.loaders.children({ columnsOnly: [] }).load({ projectUid: j.project_uid, uid: j.uid })).map((c) => c.uid),
     }),
     resourcesAllocated: t.field({
       type: AllocatedResourcesRef,
@@ -193,7 +193,7 @@ builder.queryFields((t) => ({
       uid: t.arg.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
     },
     resolve: (_root, args, ctx, info) =>
-      (selectionReadsJobDocument(info) ? ctx.loaders.job : ctx.loaders.jobColumns).load({ projectUid: args.projectUid, uid: args.uid }),
+      ctx.loaders.jobs(jobReadOptions(info)).load({ projectUid: args.projectUid, uid: args.uid }),
   }),
   jobs: t.connection(
     {
@@ -221,11 +221,11 @@ export async function resolveJobConnection(
   info: GraphQLResolveInfo,
 ) {
   checkJobOrder(args.orderBy);
-  const columnsOnly = !selectionReadsJobDocument(info);
-  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args, columnsOnly });
+  const read = jobReadOptions(info);
+  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args, ...read });
   ctx.loaders.primeJobs(
     page.edges.map((e) => e.node),
-    { columnsOnly },
+    read,
   );
   return toConnection(page, () => ctx.store.countJobs(filter));
 }

@@ -1,13 +1,13 @@
 import { BadInputError, NotFoundError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
-import type { JobKey, LineageWalk, SubgraphNode } from '../store/job-store.js';
+import type { JobKey, JobReadOptions, LineageWalk, SubgraphNode } from '../store/job-store.js';
 import { builder, pageComplexity } from './builder.js';
 import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { uidInput } from './input-checks.js';
 import { JobFilterInput, toStoreFilter } from './job-filter.js';
 import { JobRef } from './job.js';
-import { selectionReadsJobDocument } from './selection.js';
+import { jobReadOptions } from './selection.js';
 
 /** Largest `limit` of the `lineage` field (the `maxLineageNodes` limit of server/limits.ts). */
 export const MAX_LINEAGE_NODES = 10_000;
@@ -85,9 +85,9 @@ function lineageField(walk: LineageWalk) {
         },
         resolve: async (job, args, ctx, info) => {
           checkDepth(args.maxDepth);
-          const columnsOnly = !selectionReadsJobDocument(info);
+          const read = jobReadOptions(info);
           const page = await ctx.store.listLineage({
-            columnsOnly,
+            ...read,
             root: { projectUid: job.project_uid, uid: job.uid },
             walk,
             maxDepth: args.maxDepth,
@@ -96,7 +96,7 @@ function lineageField(walk: LineageWalk) {
           });
           ctx.loaders.primeJobs(
             page.edges.map((e) => e.node),
-            { columnsOnly },
+            read,
           );
           return toConnection(page, page.totalCount);
         },
@@ -113,12 +113,12 @@ builder.objectFields(JobRef, (t) => ({
   parents: t.field({
     type: [JobRef],
     description: 'Jobs whose outputs feed this job, by uid.',
-    resolve: (job, _args, ctx, info) => (selectionReadsJobDocument(info) ? ctx.loaders.parents : ctx.loaders.parentColumns).load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => ctx.loaders.parents(jobReadOptions(info)).load(keyOfJob(job)),
   }),
   children: t.field({
     type: [JobRef],
     description: "Jobs fed by this job's outputs, by uid.",
-    resolve: (job, _args, ctx, info) => (selectionReadsJobDocument(info) ? ctx.loaders.children : ctx.loaders.childColumns).load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => ctx.loaders.children(jobReadOptions(info)).load(keyOfJob(job)),
   }),
   ancestors: lineageField('ancestors')(t),
   descendants: lineageField('descendants')(t),
@@ -140,7 +140,7 @@ builder.queryField('lineage', (t) =>
       maxDepth: t.arg.int({ description: 'Steps to walk from the job; unbounded when omitted.' }),
       limit: t.arg.int({ description: `Most nodes to return besides the root (default ${DEFAULT_LINEAGE_NODES}, at most ${MAX_LINEAGE_NODES}).` }),
     },
-    resolve: (_root, args, ctx, info) => resolveLineage(ctx, args, !selectionReadsJobDocument(info)),
+    resolve: (_root, args, ctx, info) => resolveLineage(ctx, args, jobReadOptions(info)),
   }),
 );
 
@@ -156,7 +156,7 @@ function lineageCostMultiplier(limit: number | null | undefined): number {
 async function resolveLineage(
   ctx: Context,
   args: { projectUid: string; uid: string; direction?: 'ANCESTORS' | 'DESCENDANTS' | 'BOTH' | null; maxDepth?: number | null; limit?: number | null },
-  columnsOnly: boolean,
+  read: JobReadOptions,
 ) {
   checkDepth(args.maxDepth);
   const limit = args.limit ?? DEFAULT_LINEAGE_NODES;
@@ -167,12 +167,12 @@ async function resolveLineage(
     direction: args.direction ?? 'BOTH',
     maxDepth: args.maxDepth,
     limit: limit + 1,
-    columnsOnly,
+    ...read,
   });
   if (!graph) throw new NotFoundError(`Job ${args.projectUid}/${args.uid} does not exist.`);
   ctx.loaders.primeJobs(
     graph.nodes.map((n) => n.job),
-    { columnsOnly },
+    read,
   );
   return graph;
 }

@@ -8,39 +8,36 @@ const cacheKeyFn = (key: { projectUid: string; uid: string }) => `${key.projectU
 
 /** Every per-request batch loader, in one object. A new set per request: no data leaks between viewers. */
 export function createLoaders(store: JobStore) {
-  // Two of each job loader: one reading columns only, for operations that ask for nothing else
-  // (schema/selection.ts), and one reading the document too. A job read whole serves both.
-  const job = new DataLoader<JobKey, Job | null, string>(async (keys) => (await store.findJobs(keys)).map((j) => j ?? null), {
-    cacheKeyFn,
-  });
-  const jobColumns = new DataLoader<JobKey, Job | null, string>(
-    async (keys) => (await store.findJobs(keys, { columnsOnly: true })).map((j) => j ?? null),
-    { cacheKeyFn },
-  );
-  /**
-   * Puts jobs fetched by a listing into the job caches, so a later lookup by key costs nothing:
-   * jobs read with their document into both, jobs read from their columns into the columns cache only.
-   */
-  const primeJobs = (jobs: readonly Job[], { columnsOnly = false }: JobReadOptions = {}) => {
-    for (const j of jobs) {
-      const key = { projectUid: j.project_uid, uid: j.uid };
-      if (!columnsOnly) job.prime(key, j);
-      jobColumns.prime(key, j);
-    }
+  // Job loaders come one per way of reading (the document, or a set of columns; schema/selection.ts),
+  // made on first use: a job read one way is not served to a request that needs more of it.
+  const jobReads = new Map<string, DataLoader<JobKey, Job | null, string>>();
+  const jobs = (options: JobReadOptions = {}) =>
+    loaderFor(jobReads, options, () => new DataLoader<JobKey, Job | null, string>(async (keys) => (await store.findJobs(keys, options)).map((j) => j ?? null), { cacheKeyFn }));
+  /** Puts jobs fetched by a listing into the job cache of the same read, so a later lookup by key costs nothing. */
+  const primeJobs = (list: readonly Job[], options: JobReadOptions = {}) => {
+    const loader = jobs(options);
+    for (const j of list) loader.prime({ projectUid: j.project_uid, uid: j.uid }, j);
   };
-  const neighbours = (side: 'findParents' | 'findChildren', options: JobReadOptions) =>
-    new DataLoader<JobKey, Job[], string>(
-      async (keys) => {
-        const lists = await store[side](keys, options);
-        for (const list of lists) primeJobs(list, options);
-        return lists;
-      },
-      { cacheKeyFn },
+  const neighbourReads = { findParents: new Map<string, DataLoader<JobKey, Job[], string>>(), findChildren: new Map<string, DataLoader<JobKey, Job[], string>>() };
+  const neighbours = (side: 'findParents' | 'findChildren', options: JobReadOptions = {}) =>
+    loaderFor(
+      neighbourReads[side],
+      options,
+      () =>
+        new DataLoader<JobKey, Job[], string>(
+          async (keys) => {
+            const lists = await store[side](keys, options);
+            for (const list of lists) primeJobs(list, options);
+            return lists;
+          },
+          { cacheKeyFn },
+        ),
     );
-  const parents = neighbours('findParents', {});
-  const parentColumns = neighbours('findParents', { columnsOnly: true });
-  const children = neighbours('findChildren', {});
-  const childColumns = neighbours('findChildren', { columnsOnly: true });
+  /** After a write: every cached read of the job is stale; the written job is the new document read. */
+  const replaceJob = (key: JobKey, job: Job) => {
+    for (const loader of jobReads.values()) loader.clear(key);
+    jobs().prime(key, job);
+  };
   const project = new DataLoader<string, Project | null>(async (uids) => (await store.findProjects(uids)).map((p) => p ?? null));
   const workspace = new DataLoader<WorkspaceKey, Workspace | null, string>(
     async (keys) => (await store.findWorkspaces(keys)).map((w) => w ?? null),
@@ -51,7 +48,27 @@ export function createLoaders(store: JobStore) {
     const counts = await store.countJobsByStatus(uids);
     return uids.map((u) => counts.get(u) ?? new Map());
   });
-  return { job, jobColumns, primeJobs, parents, parentColumns, children, childColumns, project, workspace, workspacesOfProject, statusCounts };
+  return {
+    /** Jobs by key, read as `options` says (default: with their document). */
+    jobs,
+    primeJobs,
+    replaceJob,
+    /** Non-deleted parents of jobs, read as `options` says. */
+    parents: (options?: JobReadOptions) => neighbours('findParents', options),
+    /** Non-deleted children of jobs, read as `options` says. */
+    children: (options?: JobReadOptions) => neighbours('findChildren', options),
+    project,
+    workspace,
+    workspacesOfProject,
+    statusCounts,
+  };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+function loaderFor<L>(loaders: Map<string, L>, { columnsOnly }: JobReadOptions, make: () => L): L {
+  const key = columnsOnly === true ? '*' : Array.isArray(columnsOnly) ? columnsOnly.join(',') : 'document';
+  let loader = loaders.get(key);
+  if (!loader) loaders.set(key, (loader = make()));
+  return loader;
+}

@@ -6,80 +6,107 @@ import {
   type SelectionSetNode,
   getNamedType,
   isAbstractType,
-  isObjectType,
   isInterfaceType,
+  isObjectType,
   Kind,
 } from 'graphql';
+import type { JobReadOptions } from '../store/job-store.js';
+import type { JobColumn } from '../store/lazy-job.js';
 
 /**
- * Job fields answered from the job's columns (store/lazy-job.ts): reading
- * only these, a job is fetched without its ~9 KB document.
+ * Job fields answered from the job's columns (store/lazy-job.ts), with the
+ * columns each reads besides the key (project uid and uid, always read).
+ * Reading only these, a job is fetched without its ~9 KB document, and
+ * without the columns nobody asked for.
  */
-export const JOB_COLUMN_FIELDS: ReadonlySet<string> = new Set([
-  '__typename',
-  'id',
-  'uid',
-  'uidNum',
-  'projectUid',
-  'projectUidNum',
-  'title',
-  'status',
-  'priority',
-  'type',
-  'category',
-  'createdAt',
-  'updatedAt',
-  'queuedAt',
-  'launchedAt',
-  'startedAt',
-  'runningAt',
-  'waitingAt',
-  'completedAt',
-  'failedAt',
-  'killedAt',
-  'hasError',
-  'deleted',
+export const JOB_FIELD_COLUMNS: ReadonlyMap<string, readonly JobColumn[]> = new Map<string, readonly JobColumn[]>([
+  ['__typename', []],
+  ['id', []],
+  ['uid', []],
+  ['projectUid', []],
+  ['uidNum', ['uid_num']],
+  ['projectUidNum', ['project_uid_num']],
+  ['title', ['title']],
+  ['status', ['status']],
+  ['priority', ['priority']],
+  ['type', ['type']],
+  ['category', ['type']],
+  ['createdAt', ['created_at']],
+  ['updatedAt', ['updated_at']],
+  ['queuedAt', ['queued_at']],
+  ['launchedAt', ['launched_at']],
+  ['startedAt', ['started_at']],
+  ['runningAt', ['running_at']],
+  ['waitingAt', ['waiting_at']],
+  ['completedAt', ['completed_at']],
+  ['failedAt', ['failed_at']],
+  ['killedAt', ['killed_at']],
+  ['hasError', ['error_logged']],
+  ['deleted', ['deleted']],
+  // Fields with resolvers of their own that need only the job's key.
+  ['parents', []],
+  ['children', []],
+  ['childUids', []],
+  ['ancestors', []],
+  ['descendants', []],
+  ['project', []],
 ]);
-
-/** Job fields with resolvers of their own that need only the job's key. */
-const JOB_RELATION_FIELDS: ReadonlySet<string> = new Set(['parents', 'children', 'childUids', 'ancestors', 'descendants', 'project']);
 
 const JOB_TYPE = 'Job';
 
+/** What the jobs a field returns are read for: their document, or these columns only. */
+export type JobRead = { document: true } | { document: false; columns: readonly JobColumn[] };
+
+const DOCUMENT: JobRead = { document: true };
+
 /**
- * Whether the jobs this field returns — directly, or inside the connections,
- * edges and graphs it returns — are read for any field their columns do not
- * hold. Fragments are followed; `@skip`/`@include` are not evaluated (a
- * conditional field counts as read), and a field of an abstract type that
- * could be a Job counts as reading the document. The answer depends on the
- * document only, so it is computed once per field of each parsed document.
+ * What the jobs this field returns — directly, or inside the connections,
+ * edges and graphs it returns — are read for. Fragments are followed;
+ * `@skip`/`@include` are not evaluated (a conditional field counts as read),
+ * and any field of an abstract type that could be a Job but `id` counts as
+ * reading the document. The answer depends on the document only, so it is
+ * worked out once per field of each parsed document.
  */
-export function selectionReadsJobDocument(info: GraphQLResolveInfo): boolean {
+export function jobReadOf(info: GraphQLResolveInfo): JobRead {
   const node = info.fieldNodes[0]!;
   let known = cache.get(node);
   if (known === undefined) {
     const type = getNamedType(info.returnType);
-    known = info.fieldNodes.some((field) => field.selectionSet !== undefined && readsDocument(info.schema, info.fragments, type, field.selectionSet, new Set()));
+    const columns = new Set<JobColumn>();
+    const readsDocument = info.fieldNodes.some(
+      (field) => field.selectionSet !== undefined && collect(info.schema, info.fragments, type, field.selectionSet, columns, new Set()),
+    );
+    known = readsDocument ? DOCUMENT : { document: false, columns: [...columns].sort() };
     cache.set(node, known);
   }
   return known;
 }
 
-const cache = new WeakMap<object, boolean>();
+/** {@link jobReadOf} as the store's read options. */
+export function jobReadOptions(info: GraphQLResolveInfo): JobReadOptions {
+  const read = jobReadOf(info);
+  return read.document ? {} : { columnsOnly: read.columns };
+}
 
-function readsDocument(
+const cache = new WeakMap<object, JobRead>();
+
+/** Adds the columns the selection reads of Jobs to `columns`; returns true as soon as it reads a document field. */
+function collect(
   schema: GraphQLSchema,
   fragments: Record<string, FragmentDefinitionNode>,
   type: GraphQLNamedType,
   selectionSet: SelectionSetNode,
+  columns: Set<JobColumn>,
   visiting: Set<string>,
 ): boolean {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
       if (type.name === JOB_TYPE) {
-        if (JOB_COLUMN_FIELDS.has(name) || JOB_RELATION_FIELDS.has(name)) continue;
-        return true;
+        const read = JOB_FIELD_COLUMNS.get(name);
+        if (!read) return true;
+        for (const column of read) columns.add(column);
+        continue;
       }
       if (isAbstractType(type)) {
         // `node(id:)`, `... on Node { id }`: a Job might be behind it. Only the shared id is free.
@@ -89,18 +116,20 @@ function readsDocument(
       }
       if (!selection.selectionSet || !(isObjectType(type) || isInterfaceType(type))) continue;
       const field = type.getFields()[name];
-      if (field && readsDocument(schema, fragments, getNamedType(field.type), selection.selectionSet, visiting)) return true;
+      if (field && collect(schema, fragments, getNamedType(field.type), selection.selectionSet, columns, visiting)) return true;
     } else {
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
       if (!fragment) continue;
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        if (visiting.has(selection.name.value)) continue;
-        visiting.add(selection.name.value);
+        // A fragment read once on a type adds nothing the second time (and cannot loop).
+        const key = `${selection.name.value}@${type.name}`;
+        if (visiting.has(key)) continue;
+        visiting.add(key);
       }
       // On a Job, any fragment that applies (on Job, on Node) selects Job fields; elsewhere its condition narrows the type.
       const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : undefined;
       const inner = type.name === JOB_TYPE ? type : (condition ?? type);
-      if (readsDocument(schema, fragments, inner, fragment.selectionSet, visiting)) return true;
+      if (collect(schema, fragments, inner, fragment.selectionSet, columns, visiting)) return true;
     }
   }
   return false;

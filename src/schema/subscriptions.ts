@@ -11,7 +11,7 @@ import { uidInput } from './input-checks.js';
 import { JobStatusRef } from './job-enums.js';
 import { JobRef } from './job.js';
 import { LineageDirectionRef } from './lineage.js';
-import { selectionReadsJobDocument } from './selection.js';
+import { jobReadOf } from './selection.js';
 
 /** Websocket close code for a subscriber cut off for falling behind (see docs/subscriptions.md). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4429;
@@ -30,7 +30,7 @@ export const JobStatusEventRef = builder.objectRef<DeliveredStatusEvent>('JobSta
     job: t.field({
       type: JobRef,
       description: 'The job as it is now.',
-      resolve: async (e, _a, ctx) => e.job ?? (await ctx.loaders.job.load({ projectUid: e.projectUid, uid: e.jobUid })) ?? missing(e),
+      resolve: async (e, _a, ctx) => e.job ?? (await ctx.loaders.jobs().load({ projectUid: e.projectUid, uid: e.jobUid })) ?? missing(e),
     }),
   }),
 });
@@ -48,7 +48,7 @@ function unwrap(payload: Payload): DeliveredStatusEvent {
 
 function streamOptions(ctx: Context, since: string | null | undefined, info: GraphQLResolveInfo) {
   return {
-    jobColumnsOnly: !selectionReadsJobDocument(info),
+    jobColumnsOnly: !jobReadOf(info).document,
     store: ctx.store,
     bus: ctx.bus,
     sinceSeq: since == null ? null : decodeEventCursor(since),

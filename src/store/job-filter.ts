@@ -108,6 +108,8 @@ export function statusRank(status: string): number {
 export interface SortKey {
   expression: Expression<unknown>;
   direction: 'asc' | 'desc';
+  /** The column `valueOf` reads. */
+  column: keyof SortableRow;
   valueOf(row: SortableRow): string | number;
 }
 
@@ -125,21 +127,21 @@ export interface SortableRow {
 function sortKeyOf(eb: JobsEb, field: JobOrderField, direction: 'asc' | 'desc'): SortKey[] {
   switch (field) {
     case 'CREATED_AT':
-      return [{ expression: eb.ref('jobs.created_at'), direction, valueOf: (r) => r.created_at }];
+      return [{ expression: eb.ref('jobs.created_at'), direction, column: 'created_at', valueOf: (r) => r.created_at }];
     case 'UPDATED_AT':
-      return [{ expression: eb.ref('jobs.updated_at'), direction, valueOf: (r) => r.updated_at }];
+      return [{ expression: eb.ref('jobs.updated_at'), direction, column: 'updated_at', valueOf: (r) => r.updated_at }];
     case 'PRIORITY':
-      return [{ expression: eb.ref('jobs.priority'), direction, valueOf: (r) => r.priority }];
+      return [{ expression: eb.ref('jobs.priority'), direction, column: 'priority', valueOf: (r) => r.priority }];
     case 'STATUS':
-      return [{ expression: statusRankSql, direction, valueOf: (r) => statusRank(r.status) }];
+      return [{ expression: statusRankSql, direction, column: 'status', valueOf: (r) => statusRank(r.status) }];
     case 'TITLE':
-      return [{ expression: eb.ref('jobs.title'), direction, valueOf: (r) => r.title }];
+      return [{ expression: eb.ref('jobs.title'), direction, column: 'title', valueOf: (r) => r.title }];
     case 'TYPE':
-      return [{ expression: eb.ref('jobs.type'), direction, valueOf: (r) => r.type }];
+      return [{ expression: eb.ref('jobs.type'), direction, column: 'type', valueOf: (r) => r.type }];
     case 'UID':
       return [
-        { expression: eb.ref('jobs.project_uid_num'), direction, valueOf: (r) => r.project_uid_num },
-        { expression: eb.ref('jobs.uid_num'), direction, valueOf: (r) => r.uid_num },
+        { expression: eb.ref('jobs.project_uid_num'), direction, column: 'project_uid_num', valueOf: (r) => r.project_uid_num },
+        { expression: eb.ref('jobs.uid_num'), direction, column: 'uid_num', valueOf: (r) => r.uid_num },
       ];
   }
 }

@@ -1,4 +1,5 @@
 import type { Job } from '../model/job.js';
+import type { JobColumn } from './lazy-job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 
@@ -138,13 +139,14 @@ export interface WriteJobsResult {
 }
 
 /**
- * How much of a job to read. With `columnsOnly`, only the fields kept in
- * columns (see lazy-job.ts): reading any other field of such a job throws,
+ * How much of a job to read. With `columnsOnly`, the job is read without its
+ * document: from every column (`true`) or from these columns only, besides
+ * its key (see lazy-job.ts). Reading any other field of such a job throws,
  * so callers ask for it only when they know what will be read
  * (schema/selection.ts).
  */
 export interface JobReadOptions {
-  columnsOnly?: boolean;
+  columnsOnly?: boolean | readonly JobColumn[];
 }
 
 /**

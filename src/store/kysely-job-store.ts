@@ -4,7 +4,7 @@ import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { JOB_COLUMNS } from './lazy-job.js';
+import { JOB_COLUMNS, type JobColumn } from './lazy-job.js';
 import { type Database, type JobEventRow, type JobTable, rowToJob, rowToProject, rowToWorkspace } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import {
@@ -50,8 +50,17 @@ const named = (name: string) => sql.raw(`/* ${name} */`);
 /** What a page is sorted and cut on before its documents are joined. */
 const PAGE_KEY_COLUMNS = ['project_uid', 'uid', 'created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num'] as const;
 
+/** The columns to read for `options`, the key always among them; null to read the document. */
+function columnsToRead({ columnsOnly }: JobReadOptions): readonly JobColumn[] | null {
+  if (!columnsOnly) return null;
+  if (columnsOnly === true) return JOB_COLUMNS;
+  return [...new Set<JobColumn>(['project_uid', 'uid', ...columnsOnly])];
+}
+
 /** A neighbour's columns, read through the edge join (its `project_uid` is the edge's). */
-const NEIGHBOUR_COLUMNS = JOB_COLUMNS.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
+function neighbourColumns(columns: readonly JobColumn[]) {
+  return columns.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
+}
 
 /** Job columns as readEvents joins them, under aliases that cannot clash with the event's own. */
 const JOINED_JOB_COLUMNS = JOB_COLUMNS.map((column) => [column, `j_${column}`] as const);
@@ -90,7 +99,8 @@ export class KyselyJobStore implements JobStore {
     readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  async findJobs(keys: readonly JobKey[], { columnsOnly = false }: { columnsOnly?: boolean } = {}): Promise<(Job | undefined)[]> {
+  async findJobs(keys: readonly JobKey[], options: JobReadOptions = {}): Promise<(Job | undefined)[]> {
+    const columns = columnsToRead(options);
     const found = new Map<string, Job>();
     const unique = [...new Map(keys.map((k) => [keyOf(k.projectUid, k.uid), k])).values()];
     // One statement for keys of many projects (a replay batch spans them all), not one per project.
@@ -98,8 +108,8 @@ export class KyselyJobStore implements JobStore {
       const query = this.db
         .selectFrom('jobs')
         .where((eb) => eb.or([...groupByProject(part)].map(([projectUid, uids]) => eb.and([eb('project_uid', '=', projectUid), eb('uid', 'in', uids)]))));
-      const rows = columnsOnly
-        ? (await query.select(JOB_COLUMNS).modifyEnd(named('findJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+      const rows = columns
+        ? (await query.select(columns).modifyEnd(named('findJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
         : await query.select(['project_uid', 'uid', 'status', 'doc']).modifyEnd(named('findJobs')).execute();
       for (const row of rows) found.set(keyOf(row.project_uid, row.uid), rowToJob(row));
     }
@@ -110,7 +120,7 @@ export class KyselyJobStore implements JobStore {
     filter,
     orderBy,
     page,
-    columnsOnly = false,
+    columnsOnly,
   }: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>> {
     const { size, backward, cursor } = resolvePage(page);
     const eb = expressionBuilder<Database, 'jobs'>();
@@ -119,13 +129,16 @@ export class KyselyJobStore implements JobStore {
     const after = cursor == null ? null : decodeCursor(cursor, sort.id, sort.keys.length);
     // Sort and cut on the columns first; the (large) documents, when needed, are joined for just this page:
     // sorting whole rows made SQLite move every matching document through its sorter.
+    const asked = columnsToRead({ columnsOnly });
+    // The sort keys are read too: a page's cursors are made of them.
+    const columns = asked ? [...new Set([...asked, ...keys.map((k) => k.column)])] : PAGE_KEY_COLUMNS;
     let narrow = this.db
       .selectFrom('jobs')
-      .select(columnsOnly ? JOB_COLUMNS : PAGE_KEY_COLUMNS)
+      .select(columns)
       .where((w) => jobFilterExpression(w, filter));
     if (after) narrow = narrow.where((w) => keysetAfter(w, keys, after));
     for (const key of keys) narrow = narrow.orderBy(key.expression as never, key.direction);
-    const rows: (SortableRow & { doc: unknown })[] = columnsOnly
+    const rows: (SortableRow & { doc: unknown })[] = asked
       ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
       : await this.db
           .selectFrom(narrow.limit(size + 1).as('k'))
@@ -164,7 +177,8 @@ export class KyselyJobStore implements JobStore {
   }
 
   /** One statement per batch: edges joined to the neighbour rows, for every key at once. */
-  private async findNeighbours(keys: readonly JobKey[], side: 'parents' | 'children', { columnsOnly = false }: JobReadOptions): Promise<Job[][]> {
+  private async findNeighbours(keys: readonly JobKey[], side: 'parents' | 'children', options: JobReadOptions): Promise<Job[][]> {
+    const columns = columnsToRead(options);
     const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
     const byKey = new Map<string, Job[]>();
     const groups = [...groupByProject(keys)];
@@ -173,14 +187,14 @@ export class KyselyJobStore implements JobStore {
         .selectFrom('job_edges as e')
         .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
         .select(['e.project_uid as project_uid', `e.${self} as self_uid`])
-        .select(columnsOnly ? NEIGHBOUR_COLUMNS : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
+        .select(columns ? neighbourColumns(columns) : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
         .where('j.deleted', '=', 0)
         .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
         .orderBy('j.uid_num')
-        .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columnsOnly ? 'Columns' : ''}`))
+        .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`))
         .execute();
       for (const row of rows as { project_uid: string; self_uid: string; doc?: unknown }[]) {
-        if (columnsOnly) row.doc = null;
+        if (columns) row.doc = null;
         const key = keyOf(row.project_uid, row.self_uid);
         const list = byKey.get(key);
         const job = rowToJob(row as { doc: unknown });
@@ -260,9 +274,11 @@ export class KyselyJobStore implements JobStore {
     const truncated = around.length + 1 > args.limit;
     const docs = new Map<string, Job>();
     for (const part of chunk(kept.map((n) => n.uid), SET_CHUNK)) {
+      // Deleted jobs other than the root are left out below: `deleted` is read whatever was asked.
+      const columnsOnly = Array.isArray(args.columnsOnly) ? [...args.columnsOnly, 'deleted' as const] : args.columnsOnly;
       const found = await this.findJobs(
         part.map((uid) => ({ projectUid: root.projectUid, uid })),
-        { columnsOnly: args.columnsOnly },
+        { columnsOnly },
       );
       for (const job of found) if (job) docs.set(job.uid, job);
     }

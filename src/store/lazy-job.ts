@@ -15,8 +15,9 @@ const CONVERTED: readonly (readonly [string, string, (value: unknown) => unknown
 /** Read through {@link jobType}: `spec.type` has its own column, though `spec` as a whole does not. */
 const JOB_TYPE: unique symbol = Symbol('jobType');
 
-/** The columns a job is read from when its document is not needed. */
+/** The columns a job can be read from without its document. */
 export const JOB_COLUMNS = [...SAME_AS_DOCUMENT, 'deleted', 'error_logged', 'type'] as const;
+export type JobColumn = (typeof JOB_COLUMNS)[number];
 
 const FROM_COLUMN = new Map<PropertyKey, (row: Readonly<Record<string, unknown>>) => unknown>([
   ...SAME_AS_DOCUMENT.map((key) => [key, (row: Readonly<Record<string, unknown>>) => row[key]] as const),

@@ -120,6 +120,18 @@ describe.each(STORES)('reads that follow the selection on %s', (kind) => {
     expect(fromColumns.data).toEqual(withoutDescription(fromDocuments.data));
   });
 
+  it.skipIf(!storeAvailable(kind))('reads only the columns the selection names, besides the key and the sort', async () => {
+    const { statements: sqls } = await run(`{ jobs(filter: { projectUid: "P1" }, orderBy: [{ field: UID, direction: ASC }], first: 50) {
+      edges { node { uid status parents { uid } children { title } } } } }`);
+    const byName = (name: string) => sqls.find((s) => s.includes(`/* ${name} */`))!;
+    const selected = (statement: string) => statement.slice(0, statement.toLowerCase().indexOf(' from ')).replaceAll('"', '');
+    expect(selected(byName('listJobColumns'))).toMatch(/status/);
+    expect(selected(byName('listJobColumns'))).not.toMatch(/title|created_at|queued_at|priority|type/);
+    expect(selected(byName('findParentsColumns'))).not.toMatch(/status|title/);
+    expect(selected(byName('findChildrenColumns'))).toMatch(/title/);
+    expect(selected(byName('findChildrenColumns'))).not.toMatch(/status|created_at/);
+  });
+
   it.skipIf(!storeAvailable(kind))('reads one document for one job with every field', async () => {
     const { statements: sqls, data } = await run(`{ job(projectUid: "P1", uid: "J7") { uid spec { type } document } }`);
     expect((data as { job: { uid: string } }).job.uid).toBe('J7');
