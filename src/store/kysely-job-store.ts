@@ -33,7 +33,15 @@ import type {
   WriteJobsOptions,
   WriteJobsResult,
 } from './job-store.js';
-import { boundedDepth, lineageEdgesQuery, lineageUidsQuery, nearestFirst, uidNumber } from './lineage.js';
+import {
+  DEPTH_CARRYING_WALK_MAX,
+  boundedDepth,
+  lineageDepthsQuery,
+  lineageEdgesQuery,
+  lineageUidsQuery,
+  nearestFirst,
+  uidNumber,
+} from './lineage.js';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
@@ -231,8 +239,7 @@ export class KyselyJobStore implements JobStore {
     const sortId = `lineage:${args.walk}`;
     const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
     const { root, walk } = args;
-    const { rows: edges } = await lineageEdgesQuery(root, walk === 'descendants' ? 'DESCENDANTS' : 'ANCESTORS').execute(this.db);
-    const depths = nearestFirst(edges, root.uid, walk, boundedDepth(args.maxDepth));
+    const depths = await this.lineageDepths(root, walk, args.maxDepth);
     // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
     const matched: { uid: string; depth: number; num: number }[] = [];
     for (const part of chunk([...depths.keys()], SET_CHUNK)) {
@@ -259,6 +266,16 @@ export class KyselyJobStore implements JobStore {
       hasPreviousPage: after != null,
       totalCount: matched.length,
     };
+  }
+
+  /** Shortest distance of each job of `root`'s lineage within `maxDepth`. */
+  private async lineageDepths(root: JobKey, walk: LineageWalk, maxDepth: number | null | undefined): Promise<Map<string, number>> {
+    if (maxDepth != null && maxDepth <= DEPTH_CARRYING_WALK_MAX) {
+      const { rows } = await lineageDepthsQuery(root, walk, maxDepth, this.dialect).execute(this.db);
+      return new Map(rows.map((row) => [row.uid, Number(row.depth)]));
+    }
+    const { rows: edges } = await lineageEdgesQuery(root, walk === 'descendants' ? 'DESCENDANTS' : 'ANCESTORS').execute(this.db);
+    return nearestFirst(edges, root.uid, walk, boundedDepth(maxDepth));
   }
 
   async findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined> {

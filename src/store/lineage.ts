@@ -60,6 +60,32 @@ export function lineageEdgesQuery(root: JobKey, direction: SubgraphDirection): R
   return sql<EdgeRow>`/* walkLineage */ with recursive ${sql.join(ctes)} ${sql.join(parts, sql` union `)}`;
 }
 
+/**
+ * Walks up to this many steps carry their depth in the recursive statement
+ * (`lineageDepthsQuery`); deeper or unbounded ones walk uids only and count
+ * depths from the edges (`lineageEdgesQuery`, `nearestFirst`).
+ */
+export const DEPTH_CARRYING_WALK_MAX = 10;
+
+/**
+ * One recursive statement returning each job within `maxDepth` steps of
+ * `root` once, with its shortest distance: only what a bounded walk needs,
+ * not every edge of the whole lineage. Rows carry their depth, so UNION may
+ * keep a job once per distance it is reached at: at most `maxDepth` times,
+ * which is why this is for small bounds (see `walkCte` on the unbounded walk).
+ */
+export function lineageDepthsQuery(root: JobKey, walk: LineageWalk, maxDepth: number, dialect: 'sqlite' | 'postgres'): RawBuilder<{ uid: string; depth: number }> {
+  const [from, to] = walk === 'descendants' ? [sql.raw('parent_uid'), sql.raw('child_uid')] : [sql.raw('child_uid'), sql.raw('parent_uid')];
+  // PostgreSQL types a bare parameter in the recursive statement's seed only from a cast, and the uid columns are `collate "C"`.
+  const seed = dialect === 'postgres' ? sql`cast(${root.uid} as text) collate "C"` : sql`${root.uid}`;
+  return sql<{ uid: string; depth: number }>`/* walkLineageDepths */ with recursive walk(uid, depth) as (
+    select ${seed}, 0
+    union
+    select e.${to}, w.depth + 1 from walk w cross join job_edges e where w.depth < ${maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.uid
+  )
+  select uid, min(depth) as depth from walk where uid <> ${root.uid} group by uid`;
+}
+
 /** Breadth-first distances from `root` over `edges` (1 = direct parent or child), up to `maxDepth`. */
 export function nearestFirst(edges: readonly EdgeRow[], root: string, walk: LineageWalk, maxDepth: number): Map<string, number> {
   const next = new Map<string, string[]>();
