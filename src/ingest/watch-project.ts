@@ -214,7 +214,8 @@ export async function watchProjectDirectory({
     ignored: (path, stats) => {
       const kind = classify(relative(root, path));
       if (kind === undefined) return true;
-      if (kind === 'job-dir') return stats !== undefined && !stats.isDirectory();
+      // A job directory may be a symbolic link (as in import): followed, then refused if it leads outside.
+      if (kind === 'job-dir') return stats !== undefined && !stats.isDirectory() && !stats.isSymbolicLink();
       return kind !== 'root' && stats !== undefined && !stats.isFile();
     },
   });
