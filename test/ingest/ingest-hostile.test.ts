@@ -136,7 +136,7 @@ describe.each(STORES)('POST /ingest with hostile documents on %s', (kind) => {
     // Unknown fields are kept as they are, and nothing in validation walks a document this deep.
     const depth = 100_000;
     const deep = `{"a":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
-    const good = { ...doc(15), title: 'beside a deep one' };
+    const good: Doc = { ...doc(15), title: 'beside a deep one' };
     const text = `[${JSON.stringify(good)},${JSON.stringify({ ...doc(1), title: 'deep' }).slice(0, -1)},"nested":${deep}}]`;
     const response = await post(text, 'application/json');
     expect(response.status).toBe(200);

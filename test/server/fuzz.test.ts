@@ -195,7 +195,7 @@ describe.each(STORES)('fuzzing POST /ingest with hostile documents on %s', (kind
         const bad = new Map<number, Spoil>();
         choices.forEach((choice, i) => {
           if (!choice) return;
-          const base = { ...TEMPLATE[i]!, project_uid: `P${project}`, project_uid_num: project };
+          const base: Doc = { ...TEMPLATE[i]!, project_uid: `P${project}`, project_uid_num: project };
           if ('title' in choice) {
             docs.push({ ...base, title: choice.title });
             good.push(base.uid as string);
