@@ -4,22 +4,35 @@
  * legacy v4 shape. Valid jobs are written in batches through the job writer
  * (one transaction per batch, status events for created and changed jobs);
  * invalid documents are reported, never written.
+ *
+ * Nothing in the directory is trusted: a job directory must be named by the
+ * canonical uid of the job it holds (`cp -r J2 J12` is a problem for J12, and
+ * J2 stays as it was); `J01` is not a job directory name and is reported;
+ * symbolic links that lead outside the directory are refused; files are read
+ * only up to the document size cap and must be UTF-8 (see `document-file.ts`).
  */
-import { readFile } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
 import { InvalidDocumentError } from '../model/errors.js';
 import { type Job, safeParseJobDocument } from '../model/job.js';
 import { type Project, type Workspace, safeParseProjectDocument, safeParseWorkspaceDocument } from '../model/project.js';
+import { MAX_UID_NUMBER, isJobUid } from '../model/uid.js';
 import type { JobStore } from '../store/job-store.js';
 import { preparedJob } from '../store/job-rows.js';
+import { type DocumentFileLimits, OUTSIDE_MESSAGE, type ReadTextResult, isInside, readDocumentText } from './document-file.js';
 import { type DocumentProblem, parseJsonText, zodProblems } from './document-report.js';
 import { type JobFilePool, createJobFilePool } from './job-file-pool.js';
+import { writeJobsReportingRefusals } from './write-jobs.js';
 
-/** Job directories are named by job uid: `J1`, `J42`, … */
+/**
+ * Names that look like job directories: `J` and digits. Only canonical ones
+ * (`J12`, not `J012`, at most J2147483647) are job directories; the others
+ * are reported as problems and not read.
+ */
 export const JOB_DIR_PATTERN = /^J\d+$/;
 export const PROJECT_FILE = 'project.json';
 export const WORKSPACES_FILE = 'workspaces.json';
@@ -69,28 +82,31 @@ export type ReadDocumentResult<T> =
   | { ok: true; value: T }
   | { ok: false; kind: 'unreadable' | 'syntax' | 'invalid'; problems: DocumentProblem[] };
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+/** Reads a document file's text within limits; the import workers read synchronously, having nothing else to do meanwhile. */
+export type ReadText = (file: string, limits: DocumentFileLimits) => Promise<ReadTextResult> | ReadTextResult;
+
+/** A parsed JSON document and the text it came from (which spares walking it for NUL characters). */
+interface JsonDocument {
+  value: unknown;
+  text: string;
 }
 
-/** Reads a file as UTF-8 text; the import workers read synchronously, having nothing else to do meanwhile. */
-export type ReadText = (file: string) => Promise<string> | string;
+async function readJsonFile(file: string, limits: DocumentFileLimits, readText: ReadText = readDocumentText): Promise<ReadDocumentResult<JsonDocument>> {
+  const read = await readText(file, limits);
+  if (!read.ok) return read;
+  const parsed = parseJsonText(read.text, file);
+  return parsed.ok ? { ok: true, value: { value: parsed.value, text: read.text } } : { ok: false, kind: 'syntax', problems: [parsed.problem] };
+}
 
-// The callback API costs the main thread less per file than fs/promises' FileHandle.
-const readTextAsync: ReadText = (file) =>
-  new Promise<string>((resolve, reject) => readFile(file, 'utf8', (error, data) => (error ? reject(error) : resolve(data))));
-
-async function readJsonFile(file: string, readText: ReadText = readTextAsync): Promise<ReadDocumentResult<unknown>> {
-  let text: string;
-  try {
-    text = await readText(file);
-  } catch (error) {
-    const code = errorCode(error);
-    const message = code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`;
-    return { ok: false, kind: 'unreadable', problems: [{ source: file, path: '', message }] };
-  }
-  const parsed = parseJsonText(text, file);
-  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, kind: 'syntax', problems: [parsed.problem] };
+/** How to read one `job.json`. */
+export interface ReadJobFileOptions {
+  /** The project directory (resolved with `realpath`): symbolic links may not lead outside it. */
+  root: string;
+  /** The uid of the project (from `project.json`): a job of another project is a problem at `project_uid`. */
+  projectUid?: string;
+  /** The document size cap. @default MAX_DOCUMENT_BYTES */
+  maxBytes?: number;
+  readText?: ReadText;
 }
 
 function projectUidProblem(source: string, expected: string, received: string, line?: number): DocumentProblem {
@@ -99,26 +115,48 @@ function projectUidProblem(source: string, expected: string, received: string, l
 }
 
 /**
- * Reads and validates one `job.json` (v5 or v4 shape). When `projectUid` is
- * given, a job of another project is a problem at path `project_uid`.
+ * Reads and validates one `<root>/J<n>/job.json` (v5 or v4 shape). The
+ * document's uid must be the directory's name (`cp -r J2 J12` makes a J12
+ * holding J2: a problem at `uid` naming both). When `projectUid` is given, a
+ * job of another project is a problem at path `project_uid`.
  */
-export async function readJobFile(file: string, projectUid?: string, readText?: ReadText): Promise<ReadDocumentResult<Job>> {
-  const raw = await readJsonFile(file, readText);
+export async function readJobFile(file: string, options: ReadJobFileOptions): Promise<ReadDocumentResult<Job>> {
+  const raw = await readJsonFile(file, { root: options.root, maxBytes: options.maxBytes }, options.readText);
   if (!raw.ok) return raw;
-  const parsed = safeParseJobDocument(raw.value);
+  const parsed = safeParseJobDocument(raw.value.value, { text: raw.value.text });
   if (!parsed.success) return { ok: false, kind: 'invalid', problems: zodProblems(parsed.error, file) };
-  if (projectUid !== undefined && parsed.data.project_uid !== projectUid) {
-    return { ok: false, kind: 'invalid', problems: [projectUidProblem(file, projectUid, parsed.data.project_uid)] };
+  const directory = basename(dirname(file));
+  if (parsed.data.uid !== directory) {
+    const message = `the document is job ${parsed.data.uid} but its directory is ${directory} (a copy or a half-done move?); each job directory must hold its own job`;
+    return { ok: false, kind: 'invalid', problems: [{ source: file, path: 'uid', message }] };
+  }
+  if (options.projectUid !== undefined && parsed.data.project_uid !== options.projectUid) {
+    return { ok: false, kind: 'invalid', problems: [projectUidProblem(file, options.projectUid, parsed.data.project_uid)] };
   }
   return { ok: true, value: parsed.data };
 }
 
-/** Reads and validates `project.json` without throwing. */
-export async function readProjectFile(file: string): Promise<ReadDocumentResult<Project>> {
-  const raw = await readJsonFile(file);
+/** Reads and validates `project.json` without throwing; `root` is the project directory (resolved). */
+export async function readProjectFile(file: string, root: string): Promise<ReadDocumentResult<Project>> {
+  const raw = await readJsonFile(file, { root });
   if (!raw.ok) return raw;
-  const parsed = safeParseProjectDocument(raw.value);
+  const parsed = safeParseProjectDocument(raw.value.value, { text: raw.value.text });
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, kind: 'invalid', problems: zodProblems(parsed.error, file) };
+}
+
+/**
+ * The project directory as `realpath` resolves it: the boundary symbolic links may not cross.
+ * @throws InvalidDocumentError when it does not exist or is not a directory.
+ */
+export async function resolveProjectRoot(dir: string): Promise<string> {
+  try {
+    return await realpath(dir);
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+    throw new InvalidDocumentError(`${dir} cannot be read as a project directory (${code})`, [`(root): cannot open the directory (${code})`], {
+      details: { file: dir },
+    });
+  }
 }
 
 /**
@@ -127,7 +165,7 @@ export async function readProjectFile(file: string): Promise<ReadDocumentResult<
  */
 export async function readProjectDocument(dir: string): Promise<Project> {
   const file = join(dir, PROJECT_FILE);
-  const result = await readProjectFile(file);
+  const result = await readProjectFile(file, await resolveProjectRoot(dir));
   if (result.ok) return result.value;
   const what = { unreadable: 'cannot be read', syntax: 'is not valid JSON', invalid: 'is not a valid project document' }[result.kind];
   throw new InvalidDocumentError(
@@ -141,19 +179,20 @@ export async function readProjectDocument(dir: string): Promise<Project> {
  * Reads the optional `workspaces.json` (an array of workspace documents).
  * A missing file is no workspaces; invalid entries are problems located by array index + 1.
  */
-export async function readWorkspacesFile(file: string, projectUid: string): Promise<{ workspaces: Workspace[]; problems: DocumentProblem[] }> {
-  const raw = await readJsonFile(file);
+export async function readWorkspacesFile(file: string, projectUid: string, root: string): Promise<{ workspaces: Workspace[]; problems: DocumentProblem[] }> {
+  const raw = await readJsonFile(file, { root });
   if (!raw.ok) {
     const missing = raw.kind === 'unreadable' && raw.problems[0]?.message === 'file not found';
     return { workspaces: [], problems: missing ? [] : raw.problems };
   }
-  if (!Array.isArray(raw.value)) {
+  const { value: entries, text } = raw.value;
+  if (!Array.isArray(entries)) {
     return { workspaces: [], problems: [{ source: file, path: '', message: 'expected an array of workspace documents' }] };
   }
   const workspaces: Workspace[] = [];
   const problems: DocumentProblem[] = [];
-  raw.value.forEach((entry: unknown, index) => {
-    const parsed = safeParseWorkspaceDocument(entry);
+  entries.forEach((entry: unknown, index) => {
+    const parsed = safeParseWorkspaceDocument(entry, { text });
     if (!parsed.success) problems.push(...zodProblems(parsed.error, file, index + 1));
     else if (parsed.data.project_uid !== projectUid) problems.push(projectUidProblem(file, projectUid, parsed.data.project_uid, index + 1));
     else workspaces.push(parsed.data);
@@ -161,13 +200,51 @@ export async function readWorkspacesFile(file: string, projectUid: string): Prom
   return { workspaces, problems };
 }
 
-/** The job directories of a project directory, in uid order. */
-export async function listJobDirectories(dir: string): Promise<string[]> {
+/** The problem of a `J<digits>` entry that is not a canonical job uid (`J01`, `J99999999999`). */
+export function nonCanonicalDirectoryProblem(path: string): DocumentProblem {
+  return {
+    source: path,
+    path: 'uid',
+    message: `${basename(path)} is not a job directory name: job directories are named J<number>, without leading zeros, at most J${MAX_UID_NUMBER}; not imported`,
+  };
+}
+
+/**
+ * A `J<n>` entry of the project directory that is a symbolic link: true when
+ * it resolves inside `root` (or does not resolve at all: reading it then
+ * reports the missing file).
+ */
+export async function linkStaysInside(root: string, path: string): Promise<boolean> {
+  try {
+    return isInside(root, await realpath(path));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The job directories of a project directory, in uid order, and the entries
+ * refused on the way: names that are not canonical uids, and symbolic links
+ * leading outside `root` (the directory, resolved).
+ */
+export async function scanJobDirectories(dir: string, root: string): Promise<{ names: string[]; problems: DocumentProblem[] }> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && JOB_DIR_PATTERN.test(e.name))
-    .map((e) => e.name)
-    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  const names: string[] = [];
+  const problems: DocumentProblem[] = [];
+  for (const entry of entries) {
+    if (!(entry.isDirectory() || entry.isSymbolicLink()) || !JOB_DIR_PATTERN.test(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (!isJobUid(entry.name)) problems.push(nonCanonicalDirectoryProblem(path));
+    else if (entry.isSymbolicLink() && !(await linkStaysInside(root, path))) problems.push({ source: path, path: '', message: OUTSIDE_MESSAGE });
+    else names.push(entry.name);
+  }
+  names.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  return { names, problems };
+}
+
+/** The job directories of a project directory, in uid order (see {@link scanJobDirectories} for what is left out). */
+export async function listJobDirectories(dir: string): Promise<string[]> {
+  return (await scanJobDirectories(dir, await resolveProjectRoot(dir))).names;
 }
 
 /** Job files read by the pool, as jobs whose rows are already built. */
@@ -198,18 +275,21 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 export async function importProjectDirectory({ dir, store, writer, batchSize = 500, onProgress, logger, workers }: ImportProjectOptions): Promise<ImportReport> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const started = performance.now();
+  const root = await resolveProjectRoot(dir);
   const project = await readProjectDocument(dir);
-  const { workspaces, problems } = await readWorkspacesFile(join(dir, WORKSPACES_FILE), project.uid);
+  const { workspaces, problems } = await readWorkspacesFile(join(dir, WORKSPACES_FILE), project.uid, root);
   await store.writeProjects([project]);
   await store.writeWorkspaces(workspaces);
 
-  const jobDirs = await listJobDirectories(dir);
+  const scanned = await scanJobDirectories(dir, root);
+  problems.push(...scanned.problems);
+  const jobDirs = scanned.names;
   const total = jobDirs.length;
   const poolSize = workers ?? (total >= MIN_JOBS_FOR_WORKERS ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 0);
-  const pool = poolSize > 0 ? createJobFilePool(poolSize, project.uid) : undefined;
+  const pool = poolSize > 0 ? createJobFilePool(poolSize, project.uid, root) : undefined;
   const readBatch = (start: number) => {
     const files = jobDirs.slice(start, start + batchSize).map((name) => join(dir, name, JOB_FILE));
-    return pool ? readPrepared(pool, files) : mapLimit(files, READ_CONCURRENCY, (file) => readJobFile(file, project.uid));
+    return pool ? readPrepared(pool, files) : mapLimit(files, READ_CONCURRENCY, (file) => readJobFile(file, { root, projectUid: project.uid }));
   };
 
   let jobsStored = 0;
@@ -233,15 +313,17 @@ export async function importProjectDirectory({ dir, store, writer, batchSize = 5
     while (reads.length > 0) {
       const results = await reads.shift()!;
       readAhead();
-      const jobs: Job[] = [];
-      for (const result of results) {
-        if (result.ok) jobs.push(result.value);
+      const jobs: { job: Job; source: string }[] = [];
+      results.forEach((result, i) => {
+        if (result.ok) jobs.push({ job: result.value, source: join(dir, jobDirs[done + i]!, JOB_FILE) });
         else problems.push(...result.problems);
-      }
+      });
       if (jobs.length > 0) {
-        const written = await writer.writeJobs(jobs);
+        // A document the database refuses after all is a problem of its own; the rest of the batch is stored.
+        const written = await writeJobsReportingRefusals(writer, jobs, logger);
         jobsStored += written.created + written.updated;
         events += written.events.length;
+        problems.push(...written.problems);
       }
       done += results.length;
       onProgress?.(done, total);

@@ -31,12 +31,13 @@ function startWorker(): Worker {
 }
 
 /**
- * `size` workers validating jobs of project `projectUid`. Requests are handed
+ * `size` workers validating jobs of project `projectUid` in the project
+ * directory `root` (resolved with `realpath`). Requests are handed
  * out round-robin as soon as they come: the main thread is often busy in a
  * (synchronous) SQLite write, and a worker that had to wait for it to hand
  * out the next request would sit idle meanwhile.
  */
-export function createJobFilePool(size: number, projectUid: string): JobFilePool {
+export function createJobFilePool(size: number, projectUid: string, root: string): JobFilePool {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let failure: unknown;
@@ -62,7 +63,7 @@ export function createJobFilePool(size: number, projectUid: string): JobFilePool
       if (failure !== undefined) return reject(failure);
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      workers[id % size]!.postMessage({ id, files, projectUid } satisfies JobFileRequest);
+      workers[id % size]!.postMessage({ id, files, projectUid, root } satisfies JobFileRequest);
     });
 
   return {

@@ -2,15 +2,18 @@
  * Worker thread of the import pool: reads, parses and validates `job.json`
  * files and builds their database rows, so the main thread only writes.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { type JobRows, jobRows } from '../store/job-rows.js';
-import { type ReadDocumentResult, type ReadText, readJobFile } from './import-project.js';
+import { readDocumentTextSync } from './document-file.js';
+import { type ReadDocumentResult, readJobFile } from './import-project.js';
+import { describeRefusal } from './write-jobs.js';
 
 export interface JobFileRequest {
   id: number;
   files: string[];
   projectUid: string;
+  /** The project directory, resolved: symbolic links may not lead outside it. */
+  root: string;
 }
 
 export interface JobFileResponse {
@@ -18,14 +21,18 @@ export interface JobFileResponse {
   results: ReadDocumentResult<JobRows>[];
 }
 
-const readTextSync: ReadText = (file) => readFileSync(file, 'utf8');
-
-async function readRows(file: string, projectUid: string): Promise<ReadDocumentResult<JobRows>> {
-  const result = await readJobFile(file, projectUid, readTextSync);
-  return result.ok ? { ok: true, value: jobRows(result.value) } : result;
+async function readRows(file: string, projectUid: string, root: string): Promise<ReadDocumentResult<JobRows>> {
+  const result = await readJobFile(file, { root, projectUid, readText: readDocumentTextSync });
+  if (!result.ok) return result;
+  try {
+    return { ok: true, value: jobRows(result.value) };
+  } catch (error) {
+    // Serialising the document failed (nested too deeply): a problem of this file, not a stopped worker.
+    return { ok: false, kind: 'invalid', problems: [{ source: file, path: '', message: describeRefusal(error) }] };
+  }
 }
 
-parentPort?.on('message', async ({ id, files, projectUid }: JobFileRequest) => {
-  const results = await Promise.all(files.map((file) => readRows(file, projectUid)));
+parentPort?.on('message', async ({ id, files, projectUid, root }: JobFileRequest) => {
+  const results = await Promise.all(files.map((file) => readRows(file, projectUid, root)));
   parentPort?.postMessage({ id, results } satisfies JobFileResponse);
 });

@@ -2,8 +2,12 @@
  * Follows a CryoSPARC project directory live: every created or changed
  * `J<n>/job.json` is re-read and upserted through the job writer, so a status
  * change on disk becomes a status event. `project.json` and `workspaces.json`
- * changes update the project and its workspaces. Deleting a file changes
- * nothing: CryoSPARC marks deleted jobs in their documents (`deleted`).
+ * changes update the project and its workspaces. A job directory that
+ * disappears marks its job deleted (`deleted: true`, hidden from default
+ * queries); when the directory comes back, its document is stored again.
+ * Deleting only a `job.json` changes nothing (it is reported as missing).
+ * Documents are checked as `import` checks them (directory name = uid,
+ * symbolic links inside the directory, size cap, UTF-8).
  *
  * Built on chokidar (one inotify watch per watched directory and file) rather
  * than Node 20's `fs.watch(dir, { recursive: true })`, which on Linux is a JS
@@ -12,12 +16,15 @@
  * are watched, so the bulk data inside job directories (particle stacks, `.cs`
  * files) costs nothing.
  */
-import { relative, resolve, sep } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { watch } from 'chokidar';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
+import { isJobUid } from '../model/uid.js';
 import type { JobStore } from '../store/job-store.js';
+import { OUTSIDE_MESSAGE } from './document-file.js';
 import type { DocumentProblem } from './document-report.js';
 import {
   JOB_DIR_PATTERN,
@@ -25,11 +32,15 @@ import {
   PROJECT_FILE,
   type ReadDocumentResult,
   WORKSPACES_FILE,
+  linkStaysInside,
+  nonCanonicalDirectoryProblem,
   readJobFile,
   readProjectDocument,
   readProjectFile,
   readWorkspacesFile,
+  resolveProjectRoot,
 } from './import-project.js';
+import { writeJobsReportingRefusals } from './write-jobs.js';
 
 export interface WatchProjectOptions {
   /** The project directory (the one holding `project.json`). */
@@ -85,6 +96,8 @@ export async function watchProjectDirectory({
   retryDelayMs = 200,
 }: WatchProjectOptions): Promise<ProjectWatcher> {
   const root = resolve(dir);
+  // The boundary of symbolic links: `root` with its own links resolved.
+  const realRoot = await resolveProjectRoot(root);
   let projectUid = (await readProjectDocument(root)).uid;
   const timers = new Map<string, NodeJS.Timeout>();
   const queues = new Map<string, Promise<void>>();
@@ -111,18 +124,46 @@ export async function watchProjectDirectory({
     return superseded(file, generation) ? undefined : result;
   }
 
+  /** The job of a directory that is gone is marked deleted (soft: the row stays, default queries hide it). */
+  async function markDeleted(file: string, uid: string): Promise<void> {
+    const key = { projectUid, uid };
+    const [stored] = await store.findJobs([key]);
+    if (!stored || stored.deleted) return;
+    const at = new Date().toISOString();
+    await writer.updateJob(key, (job) => ({ ...job, deleted: true, deleted_at: job.deleted_at ?? at }));
+    logger.info({ file, job: uid }, 'marked a job deleted: its directory is gone');
+  }
+
+  /** How the job directory of `file` is: gone, refused (with problems) or fine to read. */
+  async function checkJobDirectory(jobDir: string): Promise<'gone' | 'ok' | DocumentProblem[]> {
+    if (!isJobUid(basename(jobDir))) return [nonCanonicalDirectoryProblem(jobDir)];
+    let isLink: boolean;
+    try {
+      isLink = (await lstat(jobDir)).isSymbolicLink();
+    } catch {
+      return 'gone';
+    }
+    if (isLink && !(await linkStaysInside(realRoot, jobDir))) return [{ source: jobDir, path: '', message: OUTSIDE_MESSAGE }];
+    return 'ok';
+  }
+
   async function storeJob(file: string): Promise<void> {
-    const result = await readSettled(file, () => readJobFile(file, projectUid));
+    const jobDir = dirname(file);
+    const directory = await checkJobDirectory(jobDir);
+    if (directory === 'gone') return markDeleted(file, basename(jobDir));
+    if (directory !== 'ok') return reportInvalid(file, directory);
+    const result = await readSettled(file, () => readJobFile(file, { root: realRoot, projectUid }));
     if (!result) return;
     if (!result.ok) return reportInvalid(file, result.problems);
-    const { created, events } = await writer.writeJobs([result.value]);
+    const { created, events, problems } = await writeJobsReportingRefusals(writer, [{ job: result.value, source: file }]);
+    if (problems.length > 0) return reportInvalid(file, problems);
     // Running jobs rewrite their document often; only a status move is news.
     const level = events.length > 0 ? 'info' : 'debug';
     logger[level]({ file, job: result.value.uid, created: created > 0, events: events.length }, 'stored a changed job document');
   }
 
   async function storeProject(file: string): Promise<void> {
-    const result = await readSettled(file, () => readProjectFile(file));
+    const result = await readSettled(file, () => readProjectFile(file, realRoot));
     if (!result) return;
     if (!result.ok) return reportInvalid(file, result.problems);
     await store.writeProjects([result.value]);
@@ -132,12 +173,12 @@ export async function watchProjectDirectory({
 
   async function storeWorkspaces(file: string): Promise<void> {
     const generation = generations.get(file);
-    let { workspaces, problems } = await readWorkspacesFile(file, projectUid);
+    let { workspaces, problems } = await readWorkspacesFile(file, projectUid, realRoot);
     if (problems.length > 0 && workspaces.length === 0) {
       // Possibly half-written, like a job document: one more look.
       await delay(retryDelayMs);
       if (superseded(file, generation)) return;
-      ({ workspaces, problems } = await readWorkspacesFile(file, projectUid));
+      ({ workspaces, problems } = await readWorkspacesFile(file, projectUid, realRoot));
     }
     if (superseded(file, generation)) return;
     if (problems.length > 0) reportInvalid(file, problems);
@@ -173,7 +214,8 @@ export async function watchProjectDirectory({
     ignored: (path, stats) => {
       const kind = classify(relative(root, path));
       if (kind === undefined) return true;
-      if (kind === 'job-dir') return stats !== undefined && !stats.isDirectory();
+      // A job directory may be a symbolic link (as in import): followed, then refused if it leads outside.
+      if (kind === 'job-dir') return stats !== undefined && !stats.isDirectory() && !stats.isSymbolicLink();
       return kind !== 'root' && stats !== undefined && !stats.isFile();
     },
   });
@@ -184,6 +226,10 @@ export async function watchProjectDirectory({
   };
   watcher.on('add', onFile);
   watcher.on('change', onFile);
+  // A job directory removed (or moved away): its job.json's handler finds it gone and marks the job deleted.
+  watcher.on('unlinkDir', (path) => {
+    if (classify(relative(root, path)) === 'job-dir') schedule(join(path, JOB_FILE), 'job');
+  });
   watcher.on('error', (error) => logger.error({ err: error, dir: root }, 'project directory watcher failed'));
 
   let resolveReady = () => {};

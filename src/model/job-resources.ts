@@ -8,6 +8,7 @@ import {
   intSchema,
   type KnownFields,
   listOf,
+  longSchema,
   mapOf,
   nullable,
   numberSchema,
@@ -41,7 +42,7 @@ export const fixedResourceSlotsSchema = z.looseObject({
 export const gpuSchema = z.looseObject({
   id: intSchema,
   name: z.string(),
-  mem: intSchema,
+  mem: longSchema,
 });
 
 /** A GPU as seen by the instance at run time (nvidia-smi details). */

@@ -15,6 +15,7 @@ import {
   uiTileImageSchema,
 } from './job-records.js';
 import { jobSpecSchema } from './job-spec.js';
+import { MAX_TITLE_LENGTH } from './document-limits.js';
 import { convertLegacyJob, isLegacyJobDocument } from './legacy.js';
 import {
   EPOCH_ISO,
@@ -24,14 +25,18 @@ import {
   intSchema,
   type KnownFields,
   listOf,
+  longSchema,
   mapOf,
   nullable,
   nullableDateSchema,
   numberSchema,
   objectIdSchema,
   uidNumber,
+  checkUidNumber,
+  type DocumentSource,
   uidSchema,
   withDefault,
+  withStorableText,
 } from './zod-helpers.js';
 
 /** Why a queued job is not running yet. */
@@ -86,10 +91,10 @@ const jobDocumentSchema = z.looseObject({
   ),
   spec: jobSpecSchema,
   job_dir: z.string(),
-  job_dir_size: withDefault(intSchema, () => 0),
+  job_dir_size: withDefault(longSchema, () => 0),
   job_dir_size_last_updated: dateTimeSchema,
   run_as_user: stringOrNull,
-  title: withDefault(z.string(), () => ''),
+  title: withDefault(z.string().max(MAX_TITLE_LENGTH, { error: (issue) => `at most ${MAX_TITLE_LENGTH} characters, received ${String((issue.input as string).length)}` }), () => ''),
   description: withDefault(z.string(), () => ''),
   status: withDefault(z.enum(JOB_STATUSES), () => 'building'),
   created_by_user_id: stringOrNull,
@@ -124,7 +129,7 @@ const jobDocumentSchema = z.looseObject({
   queued_to_gpu: nullable(z.array(intSchema)),
   queue_status: nullable(z.enum(QUEUE_STATUSES)),
   queue_message: stringOrNull,
-  queued_job_hash: nullable(intSchema),
+  queued_job_hash: nullable(longSchema),
   num_tokens: withDefault(intSchema, () => 0),
   job_sig: stringOrNull,
   errors_run: listOf(runErrorSchema),
@@ -148,8 +153,8 @@ const jobDocumentSchema = z.looseObject({
   completed_count: withDefault(intSchema, () => 0),
   instance_information: withDefault(instanceInformationSchema, () => ({})),
   last_intermediate_data_cleared_at: nullableDateSchema,
-  last_intermediate_data_cleared_amount: withDefault(intSchema, () => 0),
-  intermediate_results_size_bytes: withDefault(intSchema, () => 0),
+  last_intermediate_data_cleared_amount: withDefault(longSchema, () => 0),
+  intermediate_results_size_bytes: withDefault(longSchema, () => 0),
   intermediate_results_size_last_updated: nullableDateSchema,
   is_final_result: boolWithDefault(false),
   is_ancestor_of_final_result: boolWithDefault(false),
@@ -167,7 +172,7 @@ const jobDocumentSchema = z.looseObject({
   starred_by: listOf(z.string()),
   requeue_windows_ends_at: nullableDateSchema,
   oversubscribe_gpus: boolWithDefault(false),
-  // Computed upstream; derived below when absent.
+  // Computed upstream: uid numbers are derived from the uids below (and must agree when present), status_num when absent.
   uid_num: intSchema.optional(),
   project_uid_num: intSchema.optional(),
   status_num: intSchema.optional(),
@@ -179,11 +184,16 @@ export const JOB_FIELD_NAMES: readonly string[] = Object.freeze(Object.keys(jobD
 
 type JobDocument = z.output<typeof jobDocumentSchema>;
 
-function withComputedFields(doc: JobDocument) {
+function withComputedFields(doc: JobDocument, ctx: z.core.$RefinementCtx<JobDocument>) {
+  // One identity per document: the numbers stored and served are the uids', whatever the document says.
+  const uid_num = uidNumber(doc.uid);
+  const project_uid_num = uidNumber(doc.project_uid);
+  checkUidNumber(ctx, 'uid_num', doc.uid_num, doc.uid);
+  checkUidNumber(ctx, 'project_uid_num', doc.project_uid_num, doc.project_uid);
   return {
     ...doc,
-    uid_num: doc.uid_num ?? uidNumber(doc.uid),
-    project_uid_num: doc.project_uid_num ?? uidNumber(doc.project_uid),
+    uid_num,
+    project_uid_num,
     // Upstream's mapping is undocumented; ours is the index in JOB_STATUSES.
     status_num: doc.status_num ?? JOB_STATUSES.indexOf(doc.status),
   };
@@ -191,8 +201,9 @@ function withComputedFields(doc: JobDocument) {
 
 /**
  * The v5 Job schema. Output keeps snake_case keys and unknown fields; dates
- * are ISO-8601 UTC strings; `uid_num`, `project_uid_num` and `status_num` are
- * derived when missing. Compiled by zod: valid documents take a generated
+ * are ISO-8601 UTC strings; `uid_num` and `project_uid_num` are derived from
+ * the uids (a document whose own numbers disagree is invalid), `status_num`
+ * when missing. Compiled by zod: valid documents take a generated
  * fast path (about a third of the interpreted cost), anything else falls back
  * to the interpreter, so issues are reported exactly as without it.
  */
@@ -202,16 +213,20 @@ export const jobSchema = z.compile(jobDocumentSchema.transform(withComputedField
 export type Job = KnownFields<z.output<typeof jobSchema>>;
 
 /**
- * Parses a v5 or v4 (`job_type`, `input_slot_groups`, …) job document.
+ * Parses a v5 or v4 (`job_type`, `input_slot_groups`, …) job document, and
+ * checks that a database can store it (see `document-limits.ts`: no NUL
+ * characters or lone surrogates in any string or key, bounded nesting).
  * @throws ZodError when the document is invalid; see `formatZodIssues`.
  */
-export function parseJobDocument(raw: unknown): Job {
-  return jobSchema.parse(isLegacyJobDocument(raw) ? convertLegacyJob(raw) : raw);
+export function parseJobDocument(raw: unknown, source?: DocumentSource): Job {
+  const result = safeParseJobDocument(raw, source);
+  if (!result.success) throw result.error;
+  return result.data;
 }
 
 /** Like {@link parseJobDocument} but returns zod's `{ success, data | error }`. */
-export function safeParseJobDocument(raw: unknown): z.ZodSafeParseResult<Job> {
-  return jobSchema.safeParse(isLegacyJobDocument(raw) ? convertLegacyJob(raw) : raw);
+export function safeParseJobDocument(raw: unknown, source?: DocumentSource): z.ZodSafeParseResult<Job> {
+  return withStorableText(raw, jobSchema.safeParse(isLegacyJobDocument(raw) ? convertLegacyJob(raw) : raw), source);
 }
 
 export { formatZodIssues } from './zod-helpers.js';

@@ -16,13 +16,17 @@ import {
   intSchema,
   type KnownFields,
   listOf,
+  longSchema,
   mapOf,
   nullable,
   nullableDateSchema,
   objectIdSchema,
+  checkUidNumber,
+  type DocumentSource,
   uidNumber,
   uidSchema,
   withDefault,
+  withStorableText,
 } from './zod-helpers.js';
 
 /** `Project.import_status`; `moving` appears in some upstream versions. */
@@ -83,7 +87,7 @@ const projectDocumentSchema = z.looseObject({
   deleting: boolWithDefault(false),
   users_with_access: listOf(z.string()),
   /** Bytes. */
-  size: withDefault(intSchema, () => 0),
+  size: withDefault(longSchema, () => 0),
   size_last_updated: dateWithDefault(EPOCH_ISO),
   last_accessed: nullable(
     z.looseObject({ name: withDefault(z.string(), () => ''), accessed_at: dateWithDefault(YEAR_ONE_ISO) }),
@@ -108,11 +112,11 @@ const projectDocumentSchema = z.looseObject({
   uid_num: intSchema.optional(),
 });
 
-/** The Project schema; `uid_num` is derived from `uid` when missing. */
-export const projectSchema = projectDocumentSchema.transform((doc) => ({
-  ...doc,
-  uid_num: doc.uid_num ?? uidNumber(doc.uid),
-}));
+/** The Project schema; `uid_num` is derived from `uid` (a document stating another number is invalid). */
+export const projectSchema = projectDocumentSchema.transform((doc, ctx) => {
+  checkUidNumber(ctx, 'uid_num', doc.uid_num, doc.uid);
+  return { ...doc, uid_num: uidNumber(doc.uid) };
+});
 
 /** Job counts of a workspace. */
 export const workspaceStatsSchema = z.looseObject({
@@ -153,12 +157,12 @@ const workspaceDocumentSchema = z.looseObject({
   project_uid_num: intSchema.optional(),
 });
 
-/** The Workspace schema (also Live sessions); `uid_num`/`project_uid_num` derived when missing. */
-export const workspaceSchema = workspaceDocumentSchema.transform((doc) => ({
-  ...doc,
-  uid_num: doc.uid_num ?? uidNumber(doc.uid),
-  project_uid_num: doc.project_uid_num ?? uidNumber(doc.project_uid),
-}));
+/** The Workspace schema (also Live sessions); `uid_num`/`project_uid_num` derived from the uids, and must agree when present. */
+export const workspaceSchema = workspaceDocumentSchema.transform((doc, ctx) => {
+  checkUidNumber(ctx, 'uid_num', doc.uid_num, doc.uid);
+  checkUidNumber(ctx, 'project_uid_num', doc.project_uid_num, doc.project_uid);
+  return { ...doc, uid_num: uidNumber(doc.uid), project_uid_num: uidNumber(doc.project_uid) };
+});
 
 export type Project = KnownFields<z.output<typeof projectSchema>>;
 export type ProjectStats = KnownFields<z.output<typeof projectStatsSchema>>;
@@ -166,20 +170,24 @@ export type Workspace = KnownFields<z.output<typeof workspaceSchema>>;
 export type WorkspaceStats = KnownFields<z.output<typeof workspaceStatsSchema>>;
 export type JobGroup = KnownFields<z.output<typeof jobGroupSchema>>;
 
-/** @throws ZodError when the document is invalid. */
-export function parseProjectDocument(raw: unknown): Project {
-  return projectSchema.parse(raw);
+/** @throws ZodError when the document is invalid or holds text no database can store (see `document-limits.ts`). */
+export function parseProjectDocument(raw: unknown, source?: DocumentSource): Project {
+  const result = safeParseProjectDocument(raw, source);
+  if (!result.success) throw result.error;
+  return result.data;
 }
 
-export function safeParseProjectDocument(raw: unknown): z.ZodSafeParseResult<Project> {
-  return projectSchema.safeParse(raw);
+export function safeParseProjectDocument(raw: unknown, source?: DocumentSource): z.ZodSafeParseResult<Project> {
+  return withStorableText(raw, projectSchema.safeParse(raw), source);
 }
 
 /** Accepts the v5 Workspace and the v4 WorkspaceDocument. @throws ZodError when invalid. */
-export function parseWorkspaceDocument(raw: unknown): Workspace {
-  return workspaceSchema.parse(raw);
+export function parseWorkspaceDocument(raw: unknown, source?: DocumentSource): Workspace {
+  const result = safeParseWorkspaceDocument(raw, source);
+  if (!result.success) throw result.error;
+  return result.data;
 }
 
-export function safeParseWorkspaceDocument(raw: unknown): z.ZodSafeParseResult<Workspace> {
-  return workspaceSchema.safeParse(raw);
+export function safeParseWorkspaceDocument(raw: unknown, source?: DocumentSource): z.ZodSafeParseResult<Workspace> {
+  return withStorableText(raw, workspaceSchema.safeParse(raw), source);
 }

@@ -4,6 +4,7 @@
  * formatting.
  */
 import { z } from 'zod';
+import { mayHoldUnstorableParts, unstorableParts } from './document-limits.js';
 import { describeUid, isCanonicalUid, MAX_UID_NUMBER, type UidPrefix } from './uid.js';
 
 /** Default of `created_at`/`updated_at` and other required dates: 1970-01-01 UTC. */
@@ -127,6 +128,11 @@ export function boolWithDefault(fallback: boolean) {
   return z.preprocess((value) => (value === undefined || value === null ? fallback : value), z.boolean());
 }
 
+function int32Message(issue: { input?: unknown; code?: string }): string | undefined {
+  if (typeof issue.input !== 'number' || !Number.isInteger(issue.input)) return undefined;
+  return `expected an integer from -2147483648 to 2147483647 (32 bits), received ${issue.input}`;
+}
+
 function unwrapMongoNumber(value: unknown): unknown {
   if (!isRecord(value)) return value;
   for (const key of ['$numberLong', '$numberInt', '$numberDouble'] as const) {
@@ -136,8 +142,15 @@ function unwrapMongoNumber(value: unknown): unknown {
   return value;
 }
 
-/** An integer; MongoDB extended JSON `{"$numberLong": "…"}` is unwrapped. */
-export const intSchema = z.preprocess(unwrapMongoNumber, z.number().int());
+/**
+ * A 32-bit integer (-2^31 .. 2^31 - 1): what an `integer` column of PostgreSQL
+ * and a GraphQL `Int` can hold, so a document is refused rather than stored
+ * and then unreadable. MongoDB extended JSON `{"$numberLong": "…"}` is unwrapped.
+ * Byte counts and hashes, which grow past it, use {@link longSchema}.
+ */
+export const intSchema = z.preprocess(unwrapMongoNumber, z.int32({ error: int32Message }));
+/** An integer within JavaScript's safe range (byte counts, hashes); served as `Float` or `String`, never as `Int`. */
+export const longSchema = z.preprocess(unwrapMongoNumber, z.number().int());
 /** A number; MongoDB extended JSON number wrappers are unwrapped. */
 export const numberSchema = z.preprocess(unwrapMongoNumber, z.number());
 
@@ -179,6 +192,44 @@ export function uidSchema(prefix: Exclude<UidPrefix, 'S'>) {
 /** The number in an already validated uid (`J42` -> 42). */
 export function uidNumber(uid: string): number {
   return Number(uid.slice(1));
+}
+
+/**
+ * Adds an issue at `field` when a document states a uid number (`uid_num`,
+ * `project_uid_num`) that is not the number of its uid: the stored number is
+ * always derived from the uid, so a disagreeing one is a second identity.
+ */
+export function checkUidNumber(ctx: z.core.$RefinementCtx<unknown>, field: string, stated: number | undefined, uid: string): void {
+  if (stated === undefined || stated === uidNumber(uid)) return;
+  ctx.issues.push({
+    code: 'custom',
+    path: [field],
+    input: stated,
+    message: `expected ${uidNumber(uid)} (the number in ${uid}), received ${stated}`,
+  });
+}
+
+/** Where a document came from, for the checks that do not need to walk it. */
+export interface DocumentSource {
+  /**
+   * The JSON text `raw` was parsed from (a file, an NDJSON line, a request
+   * body holding it): when the text cannot hold an unstorable part, the
+   * document is not walked.
+   */
+  text?: string;
+}
+
+/**
+ * `result` unless `raw` holds something no database can store (see
+ * `unstorableParts`), in which case a failure listing those places after
+ * any schema issues.
+ */
+export function withStorableText<T>(raw: unknown, result: z.ZodSafeParseResult<T>, source: DocumentSource = {}): z.ZodSafeParseResult<T> {
+  if (source.text !== undefined && !mayHoldUnstorableParts(source.text)) return result;
+  const unstorable = unstorableParts(raw);
+  if (unstorable.length === 0) return result;
+  const issues = result.success ? unstorable : [...result.error.issues, ...unstorable];
+  return { success: false, error: new z.ZodError(issues) } as z.ZodSafeParseResult<T>;
 }
 
 /**

@@ -6,8 +6,17 @@
  * - `content-type: application/x-ndjson`: one document per line, blank lines
  *   ignored; a malformed line is a problem for that line, the others are stored.
  *
+ * The body must be UTF-8: for JSON an invalid byte sequence is `400`, for
+ * NDJSON it is a problem of its line. Documents are validated with every
+ * limit the database needs (canonical uids, uid numbers that agree with the
+ * uids, no NUL characters or lone surrogates anywhere, 32-bit integers,
+ * titles up to 200 characters; see `model/document-limits.ts`).
+ *
  * Every valid document is stored in one `writer.writeJobs` call (one
- * transaction; status events for created jobs and moved statuses). Answers
+ * transaction; status events for created jobs and moved statuses); should
+ * the database still refuse that batch, the documents are written one at a
+ * time and the refused ones reported (`ingest/write-jobs.ts`), so bad
+ * documents never cost the good ones nor answer 5xx. Answers
  * `200 {"stored", "events", "problems"}` when something was stored or nothing
  * was wrong, `422 {"code": "INVALID_DOCUMENT", …}` when every document was
  * invalid, `413 PAYLOAD_TOO_LARGE`, `415 UNSUPPORTED_MEDIA_TYPE`, and `405` for
@@ -18,9 +27,11 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
 import { type Access, canWrite } from '../model/access.js';
+import { MAX_DOCUMENT_BYTES } from '../model/document-limits.js';
 import { UnavailableError } from '../model/errors.js';
-import { type Job, safeParseJobDocument } from '../model/job.js';
-import { type DocumentProblem, jsonSyntaxProblem, parseJsonText, zodProblems } from '../ingest/document-report.js';
+import { safeParseJobDocument } from '../model/job.js';
+import { type DocumentProblem, parseJsonText, zodProblems } from '../ingest/document-report.js';
+import { type SourcedJob, writeJobsReportingRefusals } from '../ingest/write-jobs.js';
 
 export interface IngestEndpointOptions {
   /** Stores the documents and publishes their status events. */
@@ -30,7 +41,7 @@ export interface IngestEndpointOptions {
   logger: Logger;
   /** URL path of the endpoint. @default '/ingest' */
   path?: string;
-  /** Largest accepted request body in bytes. @default 10 MiB */
+  /** Largest accepted request body in bytes. @default MAX_DOCUMENT_BYTES (10 MiB, also the cap of a `job.json` in import and watch) */
   maxBodyBytes?: number;
 }
 
@@ -47,6 +58,8 @@ const NDJSON_TYPE = 'application/x-ndjson';
 
 class PayloadTooLarge extends Error {}
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 type FetchAPI = Parameters<NonNullable<Plugin['onRequest']>>[0]['fetchAPI'];
 
 function jsonResponse(fetchAPI: FetchAPI, status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -56,9 +69,9 @@ function jsonResponse(fetchAPI: FetchAPI, status: number, body: unknown, headers
   });
 }
 
-/** Reads the body as UTF-8, giving up as soon as it exceeds `maxBytes`. */
-async function readBody(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return '';
+/** Reads the body's bytes, giving up as soon as they exceed `maxBytes`. */
+async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -72,20 +85,54 @@ async function readBody(request: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
-/** Validates parsed documents, sorting them into `jobs` and `problems` (`line` is absent for a lone document). */
-function validate(documents: readonly { value: unknown; line?: number }[], jobs: Job[], problems: DocumentProblem[]) {
-  for (const { value, line } of documents) {
-    const parsed = safeParseJobDocument(value);
-    if (parsed.success) jobs.push(parsed.data);
+/** UTF-8 text of `bytes`, or undefined when they are not UTF-8 (never U+FFFD in place of a bad sequence). */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Validates parsed documents, sorting them into `jobs` and `problems` (`line`
+ * is absent for a lone document); `text` is the JSON they were parsed from.
+ */
+function validate(documents: readonly { value: unknown; text: string; line?: number }[], jobs: SourcedJob[], problems: DocumentProblem[]) {
+  for (const { value, text, line } of documents) {
+    const parsed = safeParseJobDocument(value, { text });
+    if (parsed.success) jobs.push(line === undefined ? { job: parsed.data, source: SOURCE } : { job: parsed.data, source: SOURCE, line });
     else problems.push(...zodProblems(parsed.error, SOURCE, line));
   }
 }
 
+/** The lines of an NDJSON body as documents or problems; blank lines are skipped. */
+function ndjsonDocuments(body: Buffer, problems: DocumentProblem[]): { value: unknown; text: string; line: number }[] {
+  const documents: { value: unknown; text: string; line: number }[] = [];
+  // Split the bytes, not the text: a line of invalid UTF-8 is that line's problem only (0x0A never occurs inside a UTF-8 sequence).
+  for (let start = 0, number = 1; start < body.length; number++) {
+    let end = body.indexOf(10, start);
+    if (end === -1) end = body.length;
+    const bytes = body.subarray(start, end > start && body[end - 1] === 13 ? end - 1 : end);
+    start = end + 1;
+    const line = decodeUtf8(bytes);
+    if (line === undefined) {
+      problems.push({ source: SOURCE, line: number, path: '', message: 'the line is not valid UTF-8' });
+      continue;
+    }
+    if (line.trim() === '') continue;
+    const parsed = parseJsonText(line, SOURCE, number);
+    if (parsed.ok) documents.push({ value: parsed.value, text: line, line: number });
+    else problems.push(parsed.problem);
+  }
+  return documents;
+}
+
 /** The `POST /ingest` endpoint as a yoga plugin (handled in `onRequest`, before GraphQL). */
-export function useIngestEndpoint({ writer, logger, authorize, path = '/ingest', maxBodyBytes = 10 * 1024 * 1024 }: IngestEndpointOptions): Plugin {
+export function useIngestEndpoint({ writer, logger, authorize, path = '/ingest', maxBodyBytes = MAX_DOCUMENT_BYTES }: IngestEndpointOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
@@ -113,43 +160,38 @@ export function useIngestEndpoint({ writer, logger, authorize, path = '/ingest',
         );
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > maxBodyBytes) return tooLarge();
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readBody(request, maxBodyBytes);
+        bytes = await readBody(request, maxBodyBytes);
       } catch (error) {
         if (error instanceof PayloadTooLarge) return tooLarge();
         throw error;
       }
 
-      const jobs: Job[] = [];
+      const jobs: SourcedJob[] = [];
       const problems: DocumentProblem[] = [];
       if (mediaType === JSON_TYPE) {
+        const text = decodeUtf8(bytes);
+        if (text === undefined) {
+          return endResponse(jsonResponse(fetchAPI, 400, { code: 'BAD_REQUEST', message: 'the body is not valid UTF-8' }));
+        }
         const parsed = parseJsonText(text, SOURCE);
         if (!parsed.ok) {
           return endResponse(jsonResponse(fetchAPI, 400, { code: 'BAD_REQUEST', message: `malformed JSON: ${parsed.problem.message}` }));
         }
-        const documents = Array.isArray(parsed.value) ? parsed.value.map((value: unknown, i) => ({ value, line: i + 1 })) : [{ value: parsed.value }];
+        const documents = Array.isArray(parsed.value) ? parsed.value.map((value: unknown, i) => ({ value, text, line: i + 1 })) : [{ value: parsed.value, text }];
         validate(documents, jobs, problems);
       } else {
-        const documents: { value: unknown; line: number }[] = [];
-        text.split('\n').forEach((raw, i) => {
-          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-          if (line.trim() === '') return;
-          try {
-            documents.push({ value: JSON.parse(line) as unknown, line: i + 1 });
-          } catch (error) {
-            problems.push(jsonSyntaxProblem(error, line, SOURCE, i + 1));
-          }
-        });
-        validate(documents, jobs, problems);
+        validate(ndjsonDocuments(bytes, problems), jobs, problems);
         // Keep problems in line order whatever kind they are.
         problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       }
 
       if (access && !access.admin) {
         for (let i = jobs.length - 1; i >= 0; i--) {
-          if (!canWrite(access, jobs[i]!.project_uid)) {
-            problems.push({ source: SOURCE, path: 'project_uid', message: `no write access to project ${jobs[i]!.project_uid} (job ${jobs[i]!.uid})` });
+          const { job } = jobs[i]!;
+          if (!canWrite(access, job.project_uid)) {
+            problems.push({ source: SOURCE, path: 'project_uid', message: `no write access to project ${job.project_uid} (job ${job.uid})` });
             jobs.splice(i, 1);
           }
         }
@@ -158,9 +200,14 @@ export function useIngestEndpoint({ writer, logger, authorize, path = '/ingest',
       let events = 0;
       if (jobs.length > 0) {
         try {
-          const result = await writer.writeJobs(jobs);
+          // A document the database refuses after all becomes a problem; the others are stored.
+          const result = await writeJobsReportingRefusals(writer, jobs, logger);
           stored = result.created + result.updated;
           events = result.events.length;
+          if (result.problems.length > 0) {
+            problems.push(...result.problems);
+            problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+          }
         } catch (error) {
           if (error instanceof UnavailableError) {
             return endResponse(jsonResponse(fetchAPI, 503, { code: 'SERVICE_UNAVAILABLE', message: error.message, retryable: true }));

@@ -114,7 +114,7 @@ describe.each(STORES)('importProjectDirectory on %s', (kind) => {
     const other = path.join(dir, 'J9000');
     await mkdir(other);
     const foreign = JSON.parse(await readFile(path.join(dir, 'J1', 'job.json'), 'utf8')) as Record<string, unknown>;
-    await writeFile(path.join(other, 'job.json'), JSON.stringify({ ...foreign, uid: 'J9000', project_uid: 'P8' }));
+    await writeFile(path.join(other, 'job.json'), JSON.stringify({ ...foreign, uid: 'J9000', uid_num: 9000, project_uid: 'P8', project_uid_num: 8 }));
     const workspacesFile = path.join(dir, 'workspaces.json');
     const originalWorkspaces = await readFile(workspacesFile, 'utf8');
     const workspaces = JSON.parse(originalWorkspaces) as Record<string, unknown>[];
