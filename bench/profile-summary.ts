@@ -3,9 +3,10 @@
  * self time by function and by package/file, and inclusive time of chosen
  * frames — enough to see where a gateway spends its time.
  *
- *   npx tsx bench/profile-summary.ts <file.cpuprofile> [--top 30] [--focus name,name] [--from s --to s] [--timeline]
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [--top 30] [--focus name,name] [--from s --to s] [--timeline] [--callers name [--depth 4]]
  *
- * --timeline prints the busy share of each second, to pick a phase; --from/--to (seconds after the profile started) summarise only it.
+ * --timeline prints the busy share of each second, to pick a phase; --from/--to (seconds after the profile started) summarise only it;
+ * --callers prints the commonest call chains (up to --depth frames) leading to the self time of a function.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -61,6 +62,23 @@ export function timeline(profile: CpuProfile, bucketMs = 1000): string {
     if (!idleIds.has(profile.samples[i]!)) buckets[b]!.busy += dt;
   }
   return Array.from(buckets, (b, i) => `${String((i * bucketMs) / 1000).padStart(5)} s ${'#'.repeat(Math.round((20 * (b?.busy ?? 0)) / Math.max(1, b?.total ?? 1)))}`).join('\n');
+}
+
+/** The commonest `depth`-frame call chains into the samples of function `name`, by samples taken. */
+export function callers(profile: CpuProfile, name: string, depth = 4, top = 8): { chain: string; samples: number }[] {
+  const parent = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+  const counts = new Map<string, number>();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== name || !node.hitCount) continue;
+    const chain: string[] = [];
+    for (let at = parent.get(node.id); at && chain.length < depth; at = parent.get(at.id)) {
+      chain.push(`${at.callFrame.functionName || '(anonymous)'} ${moduleOf(at.callFrame.url, at.callFrame.functionName)}:${at.callFrame.lineNumber + 1}`);
+    }
+    const key = chain.join(' < ');
+    counts.set(key, (counts.get(key) ?? 0) + node.hitCount);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([chain, samples]) => ({ chain, samples }));
 }
 
 /**
@@ -140,12 +158,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       from: { type: 'string', default: '0' },
       to: { type: 'string', default: 'Infinity' },
       timeline: { type: 'boolean', default: false },
+      callers: { type: 'string' },
+      depth: { type: 'string', default: '4' },
     },
   });
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
     if (values.timeline) {
       process.stdout.write(`# ${file}: busy share per second\n${timeline(profile)}\n\n`);
+      continue;
+    }
+    if (values.callers) {
+      const rows = callers(profile, values.callers, Number(values.depth), Number(values.top));
+      process.stdout.write(`# ${file}: callers of ${values.callers}\n${rows.map((r) => `${String(r.samples).padStart(7)}  ${r.chain}`).join('\n')}\n\n`);
       continue;
     }
     const focus = values.focus ? values.focus.split(',') : [];
