@@ -3,8 +3,8 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { loadProjects } from '../src/ingest/load-dataset.js';
-import { generateProject } from '../src/ingest/synthetic.js';
+import { loadProjects } from '../src/sources/synthetic/load-dataset.js';
+import { generateProject } from '../src/sources/synthetic/generate.js';
 import type { JobStatus } from '../src/model/job-status.js';
 import type { Database } from '../src/store/database.js';
 import type { JobKey } from '../src/store/job-store.js';

@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { loadProjects } from './ingest/load-dataset.js';
+import { loadProjects } from './sources/synthetic/load-dataset.js';
 import { createLogger } from './logger.js';
 import { type Metrics, countPublishedEvents, createMetrics } from './metrics.js';
 import type { EventBus } from './events/event-bus.js';
@@ -66,7 +66,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const store =
     overrides.store ?? (await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax, onQuery: (event) => metrics.observeQuery(event) }));
   if (config.demo && (await store.countProjects()) === 0) {
-    const { demoDataset } = await import('./ingest/demo.js');
+    const { demoDataset } = await import('./sources/synthetic/demo.js');
     const jobs = await loadProjects(store, demoDataset());
     logger.info({ jobs }, 'empty database: loaded the demo projects');
   }
@@ -166,8 +166,8 @@ function checkStartupFiles(config: Config): void {
 }
 
 async function startWatching(dir: string, deps: { store: JobStore; writer: JobWriter; logger: Logger }) {
-  const { watchProjectDirectory } = await import('./ingest/watch-project.js');
-  const { importProjectDirectory } = await import('./ingest/import-project.js');
+  const { watchProjectDirectory } = await import('./sources/project-dir/watch-project.js');
+  const { importProjectDirectory } = await import('./sources/project-dir/import-project.js');
   const watcher = await watchProjectDirectory({ dir, ...deps }).catch((error: unknown) => {
     // A missing or invalid project.json: the message names the file and what is wrong, not its contents.
     if (error instanceof InvalidDocumentError) throw new StartupError(`--watch: ${dir} is not a CryoSPARC project directory: ${error.message}`);

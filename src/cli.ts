@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig } from './config.js';
-import { StartupError, checkProjectDirectory } from './startup-error.js';
+import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig, storeOptions } from './config.js';
+import { StartupError } from './startup-error.js';
 
 const program = new Command()
   .name('jobgraph')
@@ -60,33 +60,16 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'logWatchIntervalMs',
   ...LIMIT_SETTINGS,
 ]).action(async (opts: ConfigInput & { graphiql?: boolean; introspection?: boolean; csrfPrevention?: boolean }) => {
-    const { createApp } = await import('./app.js');
+    const { serve } = await import('./commands/serve.js');
     // commander makes every `--no-x` flag true when absent; only an explicit false may override the environment.
-    const config = loadConfig({
-      ...opts,
-      graphiql: opts.graphiql === false ? false : undefined,
-      introspection: opts.introspection === false ? false : undefined,
-      csrfPrevention: opts.csrfPrevention === false ? false : undefined,
-    });
-    const app = await createApp(config);
-    const { url, metricsUrl } = await app.start();
-    app.logger.info({ url, db: redact(config.db) }, `jobgraph listening on ${url}${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
-    if (metricsUrl) app.logger.info({ metricsUrl }, `metrics on ${metricsUrl} (loopback only)`);
-    const shutdown = async (signal: string) => {
-      app.logger.info({ signal }, 'shutting down');
-      await app.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    // SIGHUP reads the tokens file again (it is also watched); a bad file is logged and the previous tokens stay.
-    process.on('SIGHUP', () => {
-      try {
-        app.reloadTokens();
-      } catch {
-        // logged by reloadTokens
-      }
-    });
+    await serve(
+      loadConfig({
+        ...opts,
+        graphiql: opts.graphiql === false ? false : undefined,
+        introspection: opts.introspection === false ? false : undefined,
+        csrfPrevention: opts.csrfPrevention === false ? false : undefined,
+      }),
+    );
   });
 
 withSettings(
@@ -98,25 +81,17 @@ withSettings(
     .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, 1),
   STORE_SETTINGS,
 ).action(async (opts: ConfigInput & { jobs: number; projects: number; seed: number }) => {
-    const { seedDatabase } = await import('./ingest/seed.js');
+    const { seedDatabase } = await import('./commands/seed.js');
     const { jobs, projects, seed, ...settings } = opts;
-    const config = loadConfig(settings);
-    await seedDatabase({ config, jobs, projects, seed, progress: process.stderr.isTTY });
+    await seedDatabase({ store: storeOptions(loadConfig(settings)), jobs, projects, seed, progress: process.stderr.isTTY });
   });
 
 withSettings(
   program.command('import').description('load a CryoSPARC project directory (project.json, workspaces.json, J*/job.json; v5 or v4 shape)').argument('<dir>', 'project directory'),
   STORE_SETTINGS,
 ).action(async (dir: string, opts: ConfigInput) => {
-  const { runImport } = await import('./ingest/import-command.js');
-  const { InvalidDocumentError } = await import('./model/errors.js');
-  checkProjectDirectory('import', dir);
-  const report = await runImport({ config: loadConfig(opts), dir, progress: process.stderr.isTTY }).catch((error: unknown) => {
-    // A missing or invalid project.json: one line naming the file, exit 2.
-    if (error instanceof InvalidDocumentError) throw new StartupError(`import: ${dir} is not a CryoSPARC project directory: ${error.message}`);
-    throw error;
-  });
-  if (report.problems.length > 0) process.exitCode = 1;
+  const { importCommand } = await import('./commands/import.js');
+  await importCommand(dir, opts, process.stderr.isTTY);
 });
 
 const projectList = (value: string) => {
@@ -144,14 +119,8 @@ tokenCommand
   .option('--metrics', 'may scrape GET /metrics (no access to job data by itself)')
   .option(...tokensFileOption)
   .action(async (opts: { user: string; read: string[]; write: string[]; admin?: boolean; metrics?: boolean; tokensFile?: string }) => {
-    const { createToken } = await import('./server/token-file.js');
-    const file = requireTokensFile(opts.tokensFile, 'create a token');
-    if (!opts.admin && !opts.metrics && opts.read.length + opts.write.length === 0) {
-      throw new InvalidArgumentError('give --read, --write, --admin or --metrics: a token without grants sees nothing');
-    }
-    const { token, entry } = createToken(file, { user: opts.user, admin: opts.admin, read: opts.read, write: opts.write, metrics: opts.metrics });
-    process.stderr.write(`created token ${entry.id} for ${entry.user} in ${file}; it is shown once:\n`);
-    process.stdout.write(`${token}\n`);
+    const { createTokenCommand } = await import('./commands/token.js');
+    createTokenCommand(requireTokensFile(opts.tokensFile, 'create a token'), opts);
   });
 
 tokenCommand
@@ -161,12 +130,8 @@ tokenCommand
   .option('--user <name>', 'revoke every token of this user')
   .option(...tokensFileOption)
   .action(async (id: string | undefined, opts: { user?: string; tokensFile?: string }) => {
-    const { revokeTokens } = await import('./server/token-file.js');
-    const file = requireTokensFile(opts.tokensFile, 'revoke a token');
-    if ((id === undefined) === (opts.user === undefined)) throw new InvalidArgumentError('give a token id or --user, not both');
-    const removed = revokeTokens(file, id === undefined ? { user: opts.user! } : { id });
-    if (removed.length === 0) throw new InvalidArgumentError(id === undefined ? `no token of user ${JSON.stringify(opts.user)} in ${file}` : `no token with id ${JSON.stringify(id)} in ${file}`);
-    for (const entry of removed) process.stderr.write(`revoked token ${entry.id} of ${entry.user} in ${file}\n`);
+    const { revokeTokenCommand } = await import('./commands/token.js');
+    revokeTokenCommand(requireTokensFile(opts.tokensFile, 'revoke a token'), id, opts.user);
   });
 
 tokenCommand
@@ -174,30 +139,17 @@ tokenCommand
   .description('print the tokens: id, user, grants and creation time (never the tokens or their hashes)')
   .option(...tokensFileOption)
   .action(async (opts: { tokensFile?: string }) => {
-    const { readTokenFile } = await import('./server/token-file.js');
-    const file = requireTokensFile(opts.tokensFile, 'list tokens');
-    const rows = readTokenFile(file).map((entry) => {
-      const grants = [entry.admin ? 'admin' : '', entry.metrics ? 'metrics' : '', entry.read.length ? `read ${entry.read.join(',')}` : '', entry.write.length ? `write ${entry.write.join(',')}` : '']
-        .filter(Boolean)
-        .join('; ');
-      return [entry.id, entry.user, grants || '(none)', entry.createdAt ?? ''];
-    });
-    const table = [['ID', 'USER', 'GRANTS', 'CREATED'], ...rows];
-    const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-    for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+    const { listTokensCommand } = await import('./commands/token.js');
+    listTokensCommand(requireTokensFile(opts.tokensFile, 'list tokens'));
   });
 
 program
   .command('schema')
   .description('print the GraphQL schema (SDL)')
   .action(async () => {
-    const { printSortedSchema } = await import('./schema/index.js');
-    process.stdout.write(printSortedSchema());
+    const { printSchema } = await import('./commands/schema.js');
+    printSchema();
   });
-
-function redact(db: string): string {
-  return db.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
-}
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof InvalidArgumentError) {

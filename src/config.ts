@@ -140,6 +140,11 @@ export const configSchema = z.object({
 export type Config = Readonly<z.output<typeof configSchema>>;
 export type ConfigInput = Partial<Record<SettingName, unknown>>;
 
+/** The store settings as `openStore` takes them. */
+export function storeOptions(config: Config): { db: string; schema: string; poolMax: number } {
+  return { db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

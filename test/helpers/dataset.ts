@@ -1,5 +1,5 @@
-import { loadProjects } from '../../src/ingest/load-dataset.js';
-import { generateProject } from '../../src/ingest/synthetic.js';
+import { loadProjects } from '../../src/sources/synthetic/load-dataset.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
 import { type Job, parseJobDocument } from '../../src/model/job.js';
 import { JOB_STATUSES } from '../../src/model/job-status.js';
 import type { JobStore } from '../../src/store/job-store.js';

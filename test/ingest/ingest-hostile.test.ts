@@ -5,7 +5,7 @@
  * project can still be queried afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateProject } from '../../src/ingest/synthetic.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
 import { STORES, type TestStore, createTestStore, storeAvailable } from '../helpers/stores.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 

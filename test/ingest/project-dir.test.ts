@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeProjectDirectory } from '../../src/ingest/project-dir.js';
-import { generateProject, type RawJobDocument } from '../../src/ingest/synthetic.js';
+import { writeProjectDirectory } from '../../src/sources/synthetic/write-project-dir.js';
+import { generateProject, type RawJobDocument } from '../../src/sources/synthetic/generate.js';
 import { parseJobDocument } from '../../src/model/job.js';
 import { parseProjectDocument, parseWorkspaceDocument } from '../../src/model/project.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { demoDataset } from '../../src/ingest/demo.js';
+import { demoDataset } from '../../src/sources/synthetic/demo.js';
 import {
   generateDataset,
   generateProject,
   type RawJobDocument,
   type SyntheticProject,
-} from '../../src/ingest/synthetic.js';
+} from '../../src/sources/synthetic/generate.js';
 import { categoryOfJobType } from '../../src/model/job-category.js';
 import { JOB_STATUSES } from '../../src/model/job-status.js';
 import { formatZodIssues, safeParseJobDocument } from '../../src/model/job.js';

@@ -12,10 +12,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJobWriter } from '../../src/events/job-writer.js';
 import { createMemoryBus } from '../../src/events/memory-bus.js';
-import { importProjectDirectory } from '../../src/ingest/import-project.js';
-import { writeProjectDirectory } from '../../src/ingest/project-dir.js';
-import { generateProject } from '../../src/ingest/synthetic.js';
-import { type ProjectWatcher, watchProjectDirectory } from '../../src/ingest/watch-project.js';
+import { importProjectDirectory } from '../../src/sources/project-dir/import-project.js';
+import { writeProjectDirectory } from '../../src/sources/synthetic/write-project-dir.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
+import { type ProjectWatcher, watchProjectDirectory } from '../../src/sources/project-dir/watch-project.js';
 import { STORES, type TestStore, createTestStore, storeAvailable } from '../helpers/stores.js';
 
 const JOBS = 8;

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobWriter } from '../../src/events/job-writer.js';
 import { createMemoryBus } from '../../src/events/memory-bus.js';
-import { generateProject } from '../../src/ingest/synthetic.js';
-import { describeRefusal, isDocumentRefusal, writeJobsReportingRefusals } from '../../src/ingest/write-jobs.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
+import { describeRefusal, isDocumentRefusal, writeJobsReportingRefusals } from '../../src/sources/write-jobs.js';
 import { UnavailableError } from '../../src/model/errors.js';
 import { type Job, parseJobDocument } from '../../src/model/job.js';
 import type { StoredStatusEvent } from '../../src/store/job-store.js';

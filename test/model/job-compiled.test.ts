@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatZodIssues, jobSchema } from '../../src/model/job.js';
 import { convertLegacyJob } from '../../src/model/legacy.js';
-import { generateProject } from '../../src/ingest/synthetic.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
 
 type Doc = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { encodeEventCursor } from '../../src/events/event-cursor.js';
-import { loadProjects } from '../../src/ingest/load-dataset.js';
-import { generateProject } from '../../src/ingest/synthetic.js';
+import { loadProjects } from '../../src/sources/synthetic/load-dataset.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
 import { openStore } from '../../src/store/open-store.js';
 import { JobStatusChangedDocument, JobsPageDocument, SetJobStatusDocument } from '../gql/graphql.js';
 import { execute, expectData } from '../helpers/client.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProjects } from '../../src/ingest/load-dataset.js';
+import { loadProjects } from '../../src/sources/synthetic/load-dataset.js';
 import { type Job, JOB_FIELD_NAMES, parseJobDocument } from '../../src/model/job.js';
 import { JobDetailDocument, NodeLookupDocument } from '../gql/graphql.js';
 import { execute, expectData } from '../helpers/client.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProjects } from '../../src/ingest/load-dataset.js';
+import { loadProjects } from '../../src/sources/synthetic/load-dataset.js';
 import { JobAncestryDocument, LineageGraphDocument } from '../gql/graphql.js';
 import { execute, expectData, expectErrors } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

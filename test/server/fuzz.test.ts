@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateProject } from '../../src/ingest/synthetic.js';
+import { generateProject } from '../../src/sources/synthetic/generate.js';
 import { type ServerProcess, spawnServer } from '../helpers/process.js';
 import { connectRawWebSocket } from '../helpers/raw-ws.js';
 import { sendQuery } from '../helpers/raw-http.js';

@@ -1,13 +1,16 @@
 import cliProgress from 'cli-progress';
-import type { Config } from '../config.js';
+import { type ConfigInput, loadConfig, storeOptions } from '../config.js';
+import { InvalidDocumentError } from '../model/errors.js';
+import { StartupError, checkProjectDirectory } from '../startup-error.js';
 import { createJobWriter } from '../events/job-writer.js';
 import { createMemoryBus } from '../events/memory-bus.js';
-import { openStore } from '../store/open-store.js';
-import { formatDocumentProblem } from './document-report.js';
-import { type ImportReport, importProjectDirectory } from './import-project.js';
+import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+import { formatDocumentProblem } from '../sources/document-report.js';
+import { type ImportReport, importProjectDirectory } from '../sources/project-dir/import-project.js';
 
 export interface RunImportOptions {
-  config: Config;
+  /** The database to import into. */
+  store: OpenStoreOptions;
   /** The CryoSPARC project directory. */
   dir: string;
   /** Draw a progress bar on stderr. */
@@ -20,8 +23,8 @@ export interface RunImportOptions {
  * on stderr. The caller decides the exit code from `problems`.
  * @throws InvalidDocumentError when `project.json` is missing or invalid.
  */
-export async function runImport({ config, dir, progress }: RunImportOptions): Promise<ImportReport> {
-  const store = await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax });
+export async function runImport({ store: storeOptions, dir, progress }: RunImportOptions): Promise<ImportReport> {
+  const store = await openStore(storeOptions);
   const bus = createMemoryBus();
   const bar = progress
     ? new cliProgress.SingleBar({ format: 'import [{bar}] {value}/{total} jobs | {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -51,4 +54,19 @@ export async function runImport({ config, dir, progress }: RunImportOptions): Pr
   );
   for (const problem of report.problems) process.stderr.write(`${formatDocumentProblem(problem)}\n`);
   return report;
+}
+
+/**
+ * `jobgraph import DIR` as the command line runs it: a directory that is not a
+ * CryoSPARC project directory is a startup error (one line, exit 2); any
+ * problem in it sets exit code 1.
+ */
+export async function importCommand(dir: string, settings: ConfigInput, progress: boolean): Promise<void> {
+  checkProjectDirectory('import', dir);
+  const report = await runImport({ store: storeOptions(loadConfig(settings)), dir, progress }).catch((error: unknown) => {
+    // A missing or invalid project.json: one line naming the file, exit 2.
+    if (error instanceof InvalidDocumentError) throw new StartupError(`import: ${dir} is not a CryoSPARC project directory: ${error.message}`);
+    throw error;
+  });
+  if (report.problems.length > 0) process.exitCode = 1;
 }

@@ -21,11 +21,11 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { watch } from 'chokidar';
 import type { Logger } from 'pino';
-import type { JobWriter } from '../events/job-writer.js';
-import { isJobUid } from '../model/uid.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobWriter } from '../../events/job-writer.js';
+import { isJobUid } from '../../model/uid.js';
+import type { JobStore } from '../../store/job-store.js';
 import { OUTSIDE_MESSAGE } from './document-file.js';
-import type { DocumentProblem } from './document-report.js';
+import type { DocumentProblem } from '../document-report.js';
 import {
   JOB_DIR_PATTERN,
   JOB_FILE,
@@ -39,8 +39,8 @@ import {
   readProjectFile,
   readWorkspacesFile,
   resolveProjectRoot,
-} from './import-project.js';
-import { writeJobsReportingRefusals } from './write-jobs.js';
+} from './project-files.js';
+import { writeJobsReportingRefusals } from '../write-jobs.js';
 
 export interface WatchProjectOptions {
   /** The project directory (the one holding `project.json`). */

@@ -5,9 +5,9 @@
  * cores while the main thread writes.
  */
 import { Worker } from 'node:worker_threads';
-import type { JobRows } from '../store/job-rows.js';
-import type { ReadDocumentResult } from './import-project.js';
-import type { JobFileRequest, JobFileResponse } from './job-file-worker.js';
+import type { JobRows } from '../../store/job-rows.js';
+import type { JobFileRequest, JobFileResponse } from './job-file-protocol.js';
+import type { ReadDocumentResult } from './project-files.js';
 
 /** Files per message: enough to amortise the message, few enough to share a batch across workers. */
 const FILES_PER_REQUEST = 25;

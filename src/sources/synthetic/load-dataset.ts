@@ -1,6 +1,6 @@
-import { parseJobDocument } from '../model/job.js';
-import { parseProjectDocument, parseWorkspaceDocument } from '../model/project.js';
-import type { JobStore } from '../store/job-store.js';
+import { parseJobDocument } from '../../model/job.js';
+import { parseProjectDocument, parseWorkspaceDocument } from '../../model/project.js';
+import type { JobStore } from '../../store/job-store.js';
 
 /** Raw CryoSPARC documents of one project, as generated or read from disk. */
 export interface RawProjectBundle {

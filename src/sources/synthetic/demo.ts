@@ -2,7 +2,7 @@
  * A small, stable demo dataset for a first start: two projects built by the
  * synthetic generator with fixed seeds and a fixed clock.
  */
-import { generateProject, type SyntheticProject } from './synthetic.js';
+import { generateProject, type SyntheticProject } from './generate.js';
 
 export interface DemoDatasetOptions {
   /**

@@ -13,8 +13,8 @@
 import { close, constants, fstat, open, read, realpath } from 'node:fs';
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
-import { MAX_DOCUMENT_BYTES } from '../model/document-limits.js';
-import type { DocumentProblem } from './document-report.js';
+import { MAX_DOCUMENT_BYTES } from '../../model/document-limits.js';
+import type { DocumentProblem } from '../document-report.js';
 
 /** Where a document file must stay and how large it may be. */
 export interface DocumentFileLimits {

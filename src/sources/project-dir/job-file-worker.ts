@@ -3,23 +3,11 @@
  * files and builds their database rows, so the main thread only writes.
  */
 import { parentPort } from 'node:worker_threads';
-import { type JobRows, jobRows } from '../store/job-rows.js';
+import { type JobRows, jobRows } from '../../store/job-rows.js';
 import { readDocumentTextSync } from './document-file.js';
-import { type ReadDocumentResult, readJobFile } from './import-project.js';
-import { describeRefusal } from './write-jobs.js';
-
-export interface JobFileRequest {
-  id: number;
-  files: string[];
-  projectUid: string;
-  /** The project directory, resolved: symbolic links may not lead outside it. */
-  root: string;
-}
-
-export interface JobFileResponse {
-  id: number;
-  results: ReadDocumentResult<JobRows>[];
-}
+import type { JobFileRequest, JobFileResponse } from './job-file-protocol.js';
+import { type ReadDocumentResult, readJobFile } from './project-files.js';
+import { describeRefusal } from '../write-jobs.js';
 
 async function readRows(file: string, projectUid: string, root: string): Promise<ReadDocumentResult<JobRows>> {
   const result = await readJobFile(file, { root, projectUid, readText: readDocumentTextSync });

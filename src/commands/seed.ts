@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
-import type { Config } from '../config.js';
-import { openStore } from '../store/open-store.js';
-import { loadProjects } from './load-dataset.js';
-import { generateDataset } from './synthetic.js';
+import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+import { loadProjects } from '../sources/synthetic/load-dataset.js';
+import { generateDataset } from '../sources/synthetic/generate.js';
 
 export interface SeedOptions {
-  config: Config;
+  /** Where to store them. */
+  store: OpenStoreOptions;
   jobs: number;
   projects: number;
   seed?: number;
@@ -13,10 +13,10 @@ export interface SeedOptions {
   progress?: boolean;
 }
 
-/** Generates `jobs` synthetic jobs over `projects` projects and stores them; resolves to the elapsed milliseconds. */
-export async function seedDatabase({ config, jobs, projects, seed = 1, progress = false }: SeedOptions): Promise<number> {
+/** `jobgraph seed`: generates `jobs` synthetic jobs over `projects` projects and stores them; resolves to the elapsed milliseconds. */
+export async function seedDatabase({ store: storeOptions, jobs, projects, seed = 1, progress = false }: SeedOptions): Promise<number> {
   const started = performance.now();
-  const store = await openStore({ db: config.db, schema: config.pgSchema, poolMax: config.pgPoolMax });
+  const store = await openStore(storeOptions);
   const bar = progress ? new cliProgress.SingleBar({ format: 'seed [{bar}] {value}/{total} jobs | {eta}s left' }, cliProgress.Presets.shades_classic) : null;
   bar?.start(jobs, 0);
   try {
