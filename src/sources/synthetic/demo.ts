@@ -2,7 +2,8 @@
  * A small, stable demo dataset for a first start: two projects built by the
  * synthetic generator with fixed seeds and a fixed clock.
  */
-import { generateProject, type SyntheticProject } from './generate.js';
+import { generateProject } from './generate.js';
+import type { SyntheticProject } from './types.js';
 
 export interface DemoDatasetOptions {
   /**

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RawInput, RawJobDocument, RawOutput, SyntheticProject } from './generate.js';
+import type { RawInput, RawJobDocument, RawOutput, SyntheticProject } from './types.js';
 
 export interface WriteProjectDirectoryOptions {
   /**
