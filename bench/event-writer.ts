@@ -34,7 +34,7 @@ export interface WriterReport {
   lateTicks: number;
 }
 
-// The same lock the store takes before drawing sequence numbers on PostgreSQL (kysely-job-store.ts), so commit order stays seq order.
+// The same lock the store takes before drawing sequence numbers on PostgreSQL (src/store/kysely-writes.ts), so commit order stays seq order.
 const EVENT_LOG_LOCK = 0x6a6f6265;
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, 'pg-schema': { type: 'string', default: 'public' }, redis: { type: 'string' } } });

@@ -36,7 +36,7 @@ export interface Limits {
   maxTokens: number;
   /**
    * Items per page (`first`/`last`) of every connection. Enforced by the store
-   * (`MAX_PAGE_SIZE` in store/kysely-job-store.ts); listed here for the record, not
+   * (`MAX_PAGE_SIZE` in store/kysely-shared.ts); listed here for the record, not
    * configurable. Over it: `PAGE_SIZE_EXCEEDED`.
    * @default 100
    */

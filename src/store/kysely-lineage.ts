@@ -1,0 +1,165 @@
+/**
+ * The Kysely store's reads along edges: a page of jobs' parents and children
+ * in one statement, and lineages (ancestors, descendants, the sub-graph
+ * around a job) through the recursive walks of `lineage.ts`.
+ */
+import type { Kysely } from 'kysely';
+import type { Job } from '../model/job.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { type Database, rowToJob } from './database.js';
+import { jobFilterExpression } from './job-filter.js';
+import { chunk, groupByProject, keyOf } from './job-rows.js';
+import type { JobFilter, JobKey, JobReadOptions, LineagePage, LineageWalk, Subgraph, SubgraphDirection } from './job-store.js';
+import { findJobs } from './kysely-jobs.js';
+import type { JobColumn } from './lazy-job.js';
+import { type Dialect, SET_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
+import {
+  DEPTH_CARRYING_WALK_MAX,
+  boundedDepth,
+  lineageDepthsQuery,
+  lineageEdgesQuery,
+  lineageUidsQuery,
+  nearestFirst,
+  uidNumber,
+} from './lineage.js';
+
+/** A neighbour's columns, read through the edge join (its `project_uid` is the edge's). */
+function neighbourColumns(columns: readonly JobColumn[]) {
+  return columns.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
+}
+
+export function findParents(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
+  return findNeighbours(db, keys, 'parents', options);
+}
+
+export function findChildren(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
+  return findNeighbours(db, keys, 'children', options);
+}
+
+/** One statement per batch: edges joined to the neighbour rows, for every key at once. */
+async function findNeighbours(db: Kysely<Database>, keys: readonly JobKey[], side: 'parents' | 'children', options: JobReadOptions): Promise<Job[][]> {
+  const columns = columnsToRead(options);
+  const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
+  const byKey = new Map<string, Job[]>();
+  const groups = [...groupByProject(keys)];
+  if (groups.length > 0) {
+    const rows = await db
+      .selectFrom('job_edges as e')
+      .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
+      .select(['e.project_uid as project_uid', `e.${self} as self_uid`])
+      .select(columns ? neighbourColumns(columns) : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
+      .where('j.deleted', '=', 0)
+      .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
+      .orderBy('j.uid_num')
+      .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`))
+      .execute();
+    for (const row of rows as { project_uid: string; self_uid: string; doc?: unknown }[]) {
+      if (columns) row.doc = null;
+      const key = keyOf(row.project_uid, row.self_uid);
+      const list = byKey.get(key);
+      const job = rowToJob(row as { doc: unknown });
+      if (list) list.push(job);
+      else byKey.set(key, [job]);
+    }
+  }
+  return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
+}
+
+export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: {
+  root: JobKey;
+  walk: LineageWalk;
+  maxDepth?: number | null;
+  filter?: JobFilter | null;
+  page: { first: number; after?: string | null };
+} & JobReadOptions): Promise<LineagePage> {
+  const { size, cursor } = resolvePage({ first: args.page.first, after: args.page.after });
+  const sortId = `lineage:${args.walk}`;
+  const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
+  const { root, walk } = args;
+  const depths = await lineageDepths(db, dialect, root, walk, args.maxDepth);
+  // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
+  const matched: { uid: string; depth: number; num: number }[] = [];
+  for (const part of chunk([...depths.keys()], SET_CHUNK)) {
+    const rows = await db
+      .selectFrom('jobs')
+      .select('uid')
+      .where('project_uid', '=', root.projectUid)
+      .where('uid', 'in', part)
+      .where((w) => jobFilterExpression(w, args.filter))
+      .modifyEnd(named('filterLineage'))
+      .execute();
+    for (const row of rows) matched.push({ uid: row.uid, depth: depths.get(row.uid)!, num: uidNumber(row.uid) });
+  }
+  matched.sort((a, b) => a.depth - b.depth || a.num - b.num);
+  const start = after ? matched.findIndex((m) => m.depth > after[0] || (m.depth === after[0] && m.num > after[1])) : 0;
+  const slice = start === -1 ? [] : matched.slice(start, start + size);
+  const jobs = await findJobs(
+      db,
+    slice.map((m) => ({ projectUid: root.projectUid, uid: m.uid })),
+    { columnsOnly: args.columnsOnly },
+  );
+  return {
+    edges: slice.map((m, i) => ({ cursor: encodeCursor(sortId, [m.depth, m.num]), node: jobs[i]!, depth: m.depth })).filter((e) => e.node),
+    hasNextPage: start !== -1 && start + size < matched.length,
+    hasPreviousPage: after != null,
+    totalCount: matched.length,
+  };
+}
+
+/** Shortest distance of each job of `root`'s lineage within `maxDepth`. */
+async function lineageDepths(db: Kysely<Database>, dialect: Dialect, root: JobKey, walk: LineageWalk, maxDepth: number | null | undefined): Promise<Map<string, number>> {
+  if (maxDepth != null && maxDepth <= DEPTH_CARRYING_WALK_MAX) {
+    const { rows } = await lineageDepthsQuery(root, walk, maxDepth, dialect).execute(db);
+    return new Map(rows.map((row) => [row.uid, Number(row.depth)]));
+  }
+  const { rows: edges } = await lineageEdgesQuery(root, walk === 'descendants' ? 'DESCENDANTS' : 'ANCESTORS').execute(db);
+  return nearestFirst(edges, root.uid, walk, boundedDepth(maxDepth));
+}
+
+export async function findSubgraph(db: Kysely<Database>, args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined> {
+  const { root, direction } = args;
+  const maxDepth = boundedDepth(args.maxDepth);
+  const { rows: edges } = await lineageEdgesQuery(root, direction).execute(db);
+  const order = (map: Map<string, number>, relation: 'ANCESTOR' | 'DESCENDANT') => [...map].map(([uid, depth]) => ({ uid, depth, relation }));
+  const around = [
+    ...(direction === 'ANCESTORS' ? [] : order(nearestFirst(edges, root.uid, 'descendants', maxDepth), 'DESCENDANT')),
+    ...(direction === 'DESCENDANTS' ? [] : order(nearestFirst(edges, root.uid, 'ancestors', maxDepth), 'ANCESTOR')),
+  ].sort((a, b) => a.depth - b.depth || uidNumber(a.uid) - uidNumber(b.uid));
+  const kept = [{ uid: root.uid, depth: 0, relation: 'ROOT' as const }, ...around].slice(0, args.limit);
+  const truncated = around.length + 1 > args.limit;
+  const docs = new Map<string, Job>();
+  for (const part of chunk(kept.map((n) => n.uid), SET_CHUNK)) {
+    // Deleted jobs other than the root are left out below: `deleted` is read whatever was asked.
+    const columnsOnly = Array.isArray(args.columnsOnly) ? [...args.columnsOnly, 'deleted' as const] : args.columnsOnly;
+    const found = await findJobs(
+      db,
+      part.map((uid) => ({ projectUid: root.projectUid, uid })),
+      { columnsOnly },
+    );
+    for (const job of found) if (job) docs.set(job.uid, job);
+  }
+  const rootJob = docs.get(root.uid);
+  if (!rootJob) return undefined;
+  const nodes = kept.flatMap((n) => {
+    const job = docs.get(n.uid);
+    return job && (n.relation === 'ROOT' || !job.deleted) ? [{ job, depth: n.depth, relation: n.relation }] : [];
+  });
+  const inGraph = new Set(nodes.map((n) => n.job.uid));
+  const seen = new Set<string>();
+  return {
+    root: rootJob,
+    nodes,
+    edges: edges.flatMap((e) => {
+      const key = `${e.parent_uid}>${e.child_uid}`;
+      if (!inGraph.has(e.parent_uid) || !inGraph.has(e.child_uid) || seen.has(key)) return [];
+      seen.add(key);
+      return [{ parentUid: e.parent_uid, childUid: e.child_uid }];
+    }),
+    truncated,
+  };
+}
+
+export async function findLineageUids(db: Kysely<Database>, root: JobKey, walk: LineageWalk): Promise<Set<string>> {
+  const { rows } = await lineageUidsQuery(root, walk).execute(db);
+  return new Set(rows.map((r) => r.uid));
+}
