@@ -14,7 +14,6 @@ import type {
   EventQuery,
   JobFilter,
   JobKey,
-  JobOrder,
   JobReadOptions,
   JobStore,
   LineagePage,
@@ -23,7 +22,6 @@ import type {
   PageArgs,
   StoredStatusEvent,
   Subgraph,
-  SubgraphDirection,
   WorkspaceKey,
   WriteJobsOptions,
   WriteJobsResult,
@@ -47,7 +45,7 @@ export class KyselyJobStore implements JobStore {
     return jobReads.findJobs(this.db, keys, options);
   }
 
-  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>> {
+  listJobs(args: Parameters<JobStore['listJobs']>[0]): Promise<Page<Job>> {
     return jobReads.listJobs(this.db, args);
   }
 
@@ -67,17 +65,11 @@ export class KyselyJobStore implements JobStore {
     return lineageReads.findChildren(this.db, keys, options);
   }
 
-  listLineage(args: {
-    root: JobKey;
-    walk: LineageWalk;
-    maxDepth?: number | null;
-    filter?: JobFilter | null;
-    page: { first: number; after?: string | null };
-  } & JobReadOptions): Promise<LineagePage> {
+  listLineage(args: Parameters<JobStore['listLineage']>[0]): Promise<LineagePage> {
     return lineageReads.listLineage(this.db, this.dialect, args);
   }
 
-  findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined> {
+  findSubgraph(args: Parameters<JobStore['findSubgraph']>[0]): Promise<Subgraph | undefined> {
     return lineageReads.findSubgraph(this.db, args);
   }
 

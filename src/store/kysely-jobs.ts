@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
-import type { JobFilter, JobKey, JobOrder, JobReadOptions, Page, PageArgs } from './job-store.js';
+import type { JobFilter, JobKey, JobReadOptions, JobStore, Page } from './job-store.js';
 import { LOOKUP_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
 
 /** What a page is sorted and cut on before its documents are joined. */
@@ -41,12 +41,7 @@ export async function findJobs(db: Kysely<Database>, keys: readonly JobKey[], op
   return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
 }
 
-export async function listJobs(db: Kysely<Database>, {
-  filter,
-  orderBy,
-  page,
-  columnsOnly,
-}: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>> {
+export async function listJobs(db: Kysely<Database>, { filter, orderBy, page, columnsOnly }: Parameters<JobStore['listJobs']>[0]): Promise<Page<Job>> {
   const { size, backward, cursor } = resolvePage(page);
   const eb = expressionBuilder<Database, 'jobs'>();
   const sort = jobSortKeys(eb, orderBy);

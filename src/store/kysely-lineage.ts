@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { jobFilterExpression } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
-import type { JobFilter, JobKey, JobReadOptions, LineagePage, LineageWalk, Subgraph, SubgraphDirection } from './job-store.js';
+import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk, Subgraph } from './job-store.js';
 import { findJobs } from './kysely-jobs.js';
 import type { JobColumn } from './lazy-job.js';
 import { type Dialect, SET_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
@@ -65,13 +65,7 @@ async function findNeighbours(db: Kysely<Database>, keys: readonly JobKey[], sid
   return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
 }
 
-export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: {
-  root: JobKey;
-  walk: LineageWalk;
-  maxDepth?: number | null;
-  filter?: JobFilter | null;
-  page: { first: number; after?: string | null };
-} & JobReadOptions): Promise<LineagePage> {
+export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: Parameters<JobStore['listLineage']>[0]): Promise<LineagePage> {
   const { size, cursor } = resolvePage({ first: args.page.first, after: args.page.after });
   const sortId = `lineage:${args.walk}`;
   const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
@@ -116,7 +110,7 @@ async function lineageDepths(db: Kysely<Database>, dialect: Dialect, root: JobKe
   return nearestFirst(edges, root.uid, walk, boundedDepth(maxDepth));
 }
 
-export async function findSubgraph(db: Kysely<Database>, args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined> {
+export async function findSubgraph(db: Kysely<Database>, args: Parameters<JobStore['findSubgraph']>[0]): Promise<Subgraph | undefined> {
   const { root, direction } = args;
   const maxDepth = boundedDepth(args.maxDepth);
   const { rows: edges } = await lineageEdgesQuery(root, direction).execute(db);
