@@ -57,7 +57,9 @@ export async function listJobs(db: Kysely<Database>, { filter, orderBy, page, co
     .select(columns)
     .where((w) => jobFilterExpression(w, filter));
   if (after) narrow = narrow.where((w) => keysetAfter(w, keys, after));
-  for (const key of keys) narrow = narrow.orderBy(key.expression as never, key.direction);
+  // Within one project its number is the same on every row: left out, the order is the (project, uid number) index's.
+  const ordering = filter?.projectUid != null ? keys.filter((k) => k.column !== 'project_uid_num') : keys;
+  for (const key of ordering) narrow = narrow.orderBy(key.expression as never, key.direction);
   const rows: (SortableRow & { doc: unknown })[] = asked
     ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
     : await db

@@ -155,6 +155,7 @@ describe.each(STORES)('reads that follow the selection on %s', (kind) => {
     const indexes = await sql<{ name: string }>`select name from pragma_index_list('jobs') where origin = 'c' order by name`.execute(db);
     expect(indexes.rows.map((r) => r.name)).toEqual([
       'jobs_created',
+      'jobs_project_deleted',
       'jobs_project_status',
       'jobs_project_type',
       'jobs_project_uid_num',

@@ -9,7 +9,8 @@ const TIMES = ['queued_at', 'launched_at', 'started_at', 'running_at', 'waiting_
  * Columns for the job fields frontends list, filter and sort by, so that
  * reading them never touches the document: the lifecycle times and the
  * document's own `has_error` flag (the `has_error` column also counts run
- * errors, for filtering), back-filled from the stored documents in SQL.
+ * errors, for filtering), back-filled from the stored documents in SQL; and
+ * an index that counts a project's jobs (`totalCount`) without reading them.
  *
  * SQLite stores a row's columns in order, and a column after the ~9 KB
  * document is reached only by walking the document's overflow pages: there
@@ -20,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     for (const column of TIMES) await db.schema.alterTable('jobs').addColumn(column, sql`text collate "C"`).execute();
     await db.schema.alterTable('jobs').addColumn('error_logged', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.createIndex('jobs_project_deleted').on('jobs').columns(['project_uid', 'deleted']).execute();
     await backfillJobColumns(db);
     return;
   }
@@ -63,6 +65,7 @@ async function rebuildSqliteJobs(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('jobs_updated').on('jobs').columns(['updated_at', 'project_uid', 'uid_num']).execute();
   await db.schema.createIndex('jobs_status').on('jobs').columns(['status']).execute();
   await db.schema.createIndex('jobs_title_folded').on('jobs').columns(['title_folded', 'project_uid', 'uid']).execute();
+  await db.schema.createIndex('jobs_project_deleted').on('jobs').columns(['project_uid', 'deleted']).execute();
   await backfillJobColumns(db);
 }
 
