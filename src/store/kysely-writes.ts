@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
-import { type Database, type JobTable, rowToJob } from './database.js';
+import { type Database, type JobEdgeTable, type JobTable, type JobTagTable, type JobWorkspaceTable, rowToJob } from './database.js';
 import { chunk, groupByProject, keyOf, projectToRow, rowsOfJob, workspaceToRow } from './job-rows.js';
 import type { JobKey, StoredStatusEvent, WriteJobsOptions, WriteJobsResult } from './job-store.js';
 import { eventRowToEvent } from './kysely-events.js';
@@ -132,14 +132,23 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
       await trx.deleteFrom('job_tags').where('project_uid', '=', projectUid).where('job_uid', 'in', part).modifyEnd(named('clearTags')).execute();
     }
   }
-  for (const part of chunk(batchRows.flatMap((r) => r.edges), INSERT_CHUNK * 4)) {
-    await trx.insertInto('job_edges').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertEdges')).execute();
-  }
-  for (const part of chunk(batchRows.flatMap((r) => r.workspaces), INSERT_CHUNK * 4)) {
-    await trx.insertInto('job_workspaces').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertWorkspaces')).execute();
-  }
-  for (const part of chunk(batchRows.flatMap((r) => r.tags), INSERT_CHUNK * 4)) {
-    await trx.insertInto('job_tags').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertTags')).execute();
+  const edges = batchRows.flatMap((r) => r.edges);
+  const workspaces = batchRows.flatMap((r) => r.workspaces);
+  const tags = batchRows.flatMap((r) => r.tags);
+  if (dialect === 'postgres') {
+    await insertByColumn(trx, 'job_edges', EDGE_COLUMNS, edges, 'insertEdges');
+    await insertByColumn(trx, 'job_workspaces', WORKSPACE_COLUMNS, workspaces, 'insertWorkspaces');
+    await insertByColumn(trx, 'job_tags', TAG_COLUMNS, tags, 'insertTags');
+  } else {
+    for (const part of chunk(edges, INSERT_CHUNK * 4)) {
+      await trx.insertInto('job_edges').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertEdges')).execute();
+    }
+    for (const part of chunk(workspaces, INSERT_CHUNK * 4)) {
+      await trx.insertInto('job_workspaces').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertWorkspaces')).execute();
+    }
+    for (const part of chunk(tags, INSERT_CHUNK * 4)) {
+      await trx.insertInto('job_tags').values(part).onConflict((oc) => oc.doNothing()).modifyEnd(named('insertTags')).execute();
+    }
   }
 
   const at = new Date().toISOString();
@@ -167,4 +176,31 @@ async function writeJobsIn(trx: Db, jobs: readonly Job[], { recordEvents = true 
   }
   events.sort((a, b) => a.seq - b.seq);
   return { created: batch.length - previous.size, updated: previous.size, events };
+}
+
+/**
+ * Link rows (edges, workspaces, tags) on PostgreSQL go in by column: `insert … select * from
+ * unnest($1::text[], …)` binds one array per column instead of one parameter per value, which
+ * PostgreSQL parses and plans faster than a multi-row VALUES list, with no bound-parameter limit.
+ * Not the jobs: an array literal of ~9 KB JSON documents costs more to escape and parse than
+ * the parameters it saves.
+ */
+type PgColumns<T> = readonly (readonly [keyof T & string, 'text'])[];
+
+const EDGE_COLUMNS: PgColumns<JobEdgeTable> = [['project_uid', 'text'], ['parent_uid', 'text'], ['child_uid', 'text']];
+const WORKSPACE_COLUMNS: PgColumns<JobWorkspaceTable> = [['project_uid', 'text'], ['job_uid', 'text'], ['workspace_uid', 'text']];
+const TAG_COLUMNS: PgColumns<JobTagTable> = [['project_uid', 'text'], ['job_uid', 'text'], ['tag', 'text']];
+
+/** `insert into table (columns) select * from unnest($1::type[], …)`, one array per column. */
+function insertSelectByColumn<T>(table: string, columns: PgColumns<T>, rows: readonly T[]) {
+  const arrays = columns.map(([column, type]) => {
+    const values = rows.map((row) => (row as Record<string, unknown>)[column] ?? null);
+    return sql`${values}::${sql.raw(type)}[]`;
+  });
+  return sql`insert into ${sql.table(table)} (${sql.join(columns.map(([column]) => sql.ref(column)))}) select * from unnest(${sql.join(arrays)})`;
+}
+
+async function insertByColumn<T>(trx: Db, table: string, columns: PgColumns<T>, rows: readonly T[], name: string): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`${insertSelectByColumn(table, columns, rows)} on conflict do nothing ${named(name)}`.execute(trx);
 }

@@ -3,12 +3,14 @@ import * as m0001 from './migrations/2026_11_25_0001_create_tables.js';
 import * as mTitleFolded from './migrations/2026_11_30_0001_title_folded.js';
 import * as mDeployment from './migrations/2026_11_30_0002_deployment.js';
 import * as mJobColumns from './migrations/2026_11_30_0003_job_columns.js';
+import * as mDocCompression from './migrations/2026_11_30_0004_doc_compression.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_25_0001_create_tables': m0001,
   '2026_11_30_0001_title_folded': mTitleFolded,
   '2026_11_30_0002_deployment': mDeployment,
   '2026_11_30_0003_job_columns': mJobColumns,
+  '2026_11_30_0004_doc_compression': mDocCompression,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
