@@ -3,7 +3,7 @@
  * in one statement, and lineages (ancestors, descendants, the sub-graph
  * around a job) through the recursive walks of `lineage.ts`.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, expressionBuilder, sql } from 'kysely';
 import type { Job } from '../model/job.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
@@ -70,6 +70,10 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
   const sortId = `lineage:${args.walk}`;
   const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
   const { root, walk } = args;
+  if (args.maxDepth != null && args.maxDepth <= DEPTH_CARRYING_WALK_MAX) {
+    const page = await boundedLineagePage(db, dialect, args, sortId, size, after);
+    if (page) return page;
+  }
   const depths = await lineageDepths(db, dialect, root, walk, args.maxDepth);
   // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
   const matched: { uid: string; depth: number; num: number }[] = [];
@@ -97,6 +101,59 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
     hasNextPage: start !== -1 && start + size < matched.length,
     hasPreviousPage: after != null,
     totalCount: matched.length,
+  };
+}
+
+/**
+ * A bounded walk, its filter, its count and its page in one statement: the
+ * depth-carrying walk, the walked jobs that match the filter with their count,
+ * and the columns (or documents) of just the page's rows. Undefined when the
+ * page past `after` is empty, which leaves the count unknown. `cross join`
+ * keeps SQLite's join order (walked jobs first, then each job by key): left to
+ * itself it scanned the project's jobs and probed the walk (0.77 ms instead of
+ * 0.32 ms for 63 descendants); PostgreSQL plans it as an inner join.
+ */
+async function boundedLineagePage(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  args: Parameters<JobStore['listLineage']>[0],
+  sortId: string,
+  size: number,
+  after: readonly [number, number] | null,
+): Promise<LineagePage | undefined> {
+  const { root, walk } = args;
+  const columns = columnsToRead(args);
+  const [from, to] = walk === 'descendants' ? [sql.raw('parent_uid'), sql.raw('child_uid')] : [sql.raw('child_uid'), sql.raw('parent_uid')];
+  // PostgreSQL types a bare parameter in the recursive statement's seed only from a cast, and the uid columns are `collate "C"`.
+  const seed = dialect === 'postgres' ? sql`cast(${root.uid} as text) collate "C"` : sql`${root.uid}`;
+  const filter = jobFilterExpression(expressionBuilder<Database, 'jobs'>(), args.filter);
+  const read = columns ? sql.join(columns.map((c) => sql.ref(`j.${c}`))) : sql`j.uid, j.status, j.doc`;
+  const cut = after ? sql`and (m.m_depth > ${after[0]} or (m.m_depth = ${after[0]} and m.m_num > ${after[1]}))` : sql``;
+  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* listLineagePage */ with recursive walk(walk_uid, walk_depth) as (
+    select ${seed}, 0
+    union
+    select e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.walk_uid
+  ), found as (
+    select walk_uid, min(walk_depth) as found_depth from walk where walk_uid <> ${root.uid} group by walk_uid
+  ), matched as (
+    select found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
+    from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter}
+  )
+  select m.m_depth, m.m_num, m.m_total, ${read} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
+  order by m.m_depth, m.m_num
+  limit ${size + 1}`.execute(db);
+  if (rows.length === 0 && after) return undefined;
+  const more = rows.length > size;
+  return {
+    edges: rows.slice(0, size).map((row) => {
+      const depth = Number(row.m_depth);
+      const num = Number(row.m_num);
+      if (columns) row.doc = null;
+      return { cursor: encodeCursor(sortId, [depth, num]), node: rowToJob(row), depth };
+    }),
+    hasNextPage: more,
+    hasPreviousPage: after != null,
+    totalCount: rows.length === 0 ? 0 : Number(rows[0]!.m_total),
   };
 }
 
