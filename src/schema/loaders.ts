@@ -2,9 +2,15 @@ import DataLoader from 'dataloader';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
-import type { JobKey, JobReadOptions, JobStore, WorkspaceKey } from '../store/job-store.js';
+import type { JobKey, JobReadOptions, JobStore, NeighbourKey, WorkspaceKey } from '../store/job-store.js';
 
 const cacheKeyFn = (key: { projectUid: string; uid: string }) => `${key.projectUid}/${key.uid}`;
+const neighbourCacheKey = (key: NeighbourKey) => `${key.side}:${key.projectUid}/${key.uid}`;
+
+/** One side of the neighbours loader, loaded by job key. */
+function sideOf(loader: DataLoader<NeighbourKey, Job[], string>, side: NeighbourKey['side']) {
+  return { load: (key: JobKey) => loader.load({ projectUid: key.projectUid, uid: key.uid, side }) };
+}
 
 /** Every per-request batch loader, in one object. A new set per request: no data leaks between viewers. */
 export function createLoaders(store: JobStore) {
@@ -18,19 +24,20 @@ export function createLoaders(store: JobStore) {
     const loader = jobs(options);
     for (const j of list) loader.prime({ projectUid: j.project_uid, uid: j.uid }, j);
   };
-  const neighbourReads = { findParents: new Map<string, DataLoader<JobKey, Job[], string>>(), findChildren: new Map<string, DataLoader<JobKey, Job[], string>>() };
-  const neighbours = (side: 'findParents' | 'findChildren', options: JobReadOptions = {}) =>
+  // Parents and children share one loader per way of reading: a page asking for both costs one statement.
+  const neighbourReads = new Map<string, DataLoader<NeighbourKey, Job[], string>>();
+  const neighbours = (options: JobReadOptions = {}) =>
     loaderFor(
-      neighbourReads[side],
+      neighbourReads,
       options,
       () =>
-        new DataLoader<JobKey, Job[], string>(
+        new DataLoader<NeighbourKey, Job[], string>(
           async (keys) => {
-            const lists = await store[side](keys, options);
+            const lists = await store.findNeighbours(keys, options);
             for (const list of lists) primeJobs(list, options);
             return lists;
           },
-          { cacheKeyFn },
+          { cacheKeyFn: neighbourCacheKey },
         ),
     );
   /** After a write: every cached read of the job is stale; the written job is the new document read. */
@@ -54,9 +61,9 @@ export function createLoaders(store: JobStore) {
     primeJobs,
     replaceJob,
     /** Non-deleted parents of jobs, read as `options` says. */
-    parents: (options?: JobReadOptions) => neighbours('findParents', options),
+    parents: (options?: JobReadOptions) => sideOf(neighbours(options), 'parents'),
     /** Non-deleted children of jobs, read as `options` says. */
-    children: (options?: JobReadOptions) => neighbours('findChildren', options),
+    children: (options?: JobReadOptions) => sideOf(neighbours(options), 'children'),
     project,
     workspace,
     workspacesOfProject,

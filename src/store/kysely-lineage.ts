@@ -9,9 +9,8 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { jobFilterExpression } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
-import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk, Subgraph } from './job-store.js';
+import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk, NeighbourKey, Subgraph } from './job-store.js';
 import { findJobs } from './kysely-jobs.js';
-import type { JobColumn } from './lazy-job.js';
 import { type Dialect, SET_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
 import {
   DEPTH_CARRYING_WALK_MAX,
@@ -23,46 +22,51 @@ import {
   uidNumber,
 } from './lineage.js';
 
-/** A neighbour's columns, read through the edge join (its `project_uid` is the edge's). */
-function neighbourColumns(columns: readonly JobColumn[]) {
-  return columns.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
-}
-
 export function findParents(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
-  return findNeighbours(db, keys, 'parents', options);
+  return findNeighbours(db, keys.map((k) => ({ ...k, side: 'parents' as const })), options);
 }
 
 export function findChildren(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
-  return findNeighbours(db, keys, 'children', options);
+  return findNeighbours(db, keys.map((k) => ({ ...k, side: 'children' as const })), options);
 }
 
-/** One statement per batch: edges joined to the neighbour rows, for every key at once. */
-async function findNeighbours(db: Kysely<Database>, keys: readonly JobKey[], side: 'parents' | 'children', options: JobReadOptions): Promise<Job[][]> {
+/**
+ * One statement per batch: edges joined to the neighbour rows, for every key
+ * at once, parents and children together (`union all` of one arm per side
+ * asked for).
+ */
+export async function findNeighbours(db: Kysely<Database>, keys: readonly NeighbourKey[], options: JobReadOptions = {}): Promise<Job[][]> {
   const columns = columnsToRead(options);
-  const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
+  const read = columns
+    ? sql.join(columns.filter((c) => c !== 'project_uid').map((c) => sql`${sql.ref(`j.${c}`)} as ${sql.ref(c)}`))
+    : sql`j.uid as uid, j.status as status, j.doc as doc`;
+  const bySide = { parents: [] as JobKey[], children: [] as JobKey[] };
+  for (const key of keys) bySide[key.side].push(key);
+  const arms = (['parents', 'children'] as const).flatMap((side) => {
+    const groups = [...groupByProject(bySide[side])];
+    if (groups.length === 0) return [];
+    const [self, other] = side === 'parents' ? [sql.raw('child_uid'), sql.raw('parent_uid')] : [sql.raw('parent_uid'), sql.raw('child_uid')];
+    const which = groups.map(([projectUid, uids]) => sql`(e.project_uid = ${projectUid} and e.${self} in (${sql.join(uids)}))`);
+    return [
+      sql`select ${side === 'parents' ? sql.lit('p') : sql.lit('c')} as side, e.project_uid as project_uid, e.${self} as self_uid, j.uid_num as neighbour_num, ${read}
+    from job_edges e inner join jobs j on j.project_uid = e.project_uid and j.uid = e.${other}
+    where j.deleted = 0 and (${sql.join(which, sql` or `)})`,
+    ];
+  });
   const byKey = new Map<string, Job[]>();
-  const groups = [...groupByProject(keys)];
-  if (groups.length > 0) {
-    const rows = await db
-      .selectFrom('job_edges as e')
-      .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
-      .select(['e.project_uid as project_uid', `e.${self} as self_uid`])
-      .select(columns ? neighbourColumns(columns) : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
-      .where('j.deleted', '=', 0)
-      .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
-      .orderBy('j.uid_num')
-      .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`))
-      .execute();
-    for (const row of rows as { project_uid: string; self_uid: string; doc?: unknown }[]) {
+  if (arms.length > 0) {
+    const name = `${arms.length === 2 ? 'findNeighbours' : bySide.parents.length > 0 ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`;
+    const { rows } = await sql<{ side: string; project_uid: string; self_uid: string; doc?: unknown }>`${sql.join(arms, sql` union all `)} order by neighbour_num ${named(name)}`.execute(db);
+    for (const row of rows) {
       if (columns) row.doc = null;
-      const key = keyOf(row.project_uid, row.self_uid);
+      const key = `${row.side}${keyOf(row.project_uid, row.self_uid)}`;
       const list = byKey.get(key);
       const job = rowToJob(row as { doc: unknown });
       if (list) list.push(job);
       else byKey.set(key, [job]);
     }
   }
-  return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
+  return keys.map((k) => byKey.get(`${k.side === 'parents' ? 'p' : 'c'}${keyOf(k.projectUid, k.uid)}`) ?? []);
 }
 
 export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: Parameters<JobStore['listLineage']>[0]): Promise<LineagePage> {
