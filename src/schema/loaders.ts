@@ -2,39 +2,61 @@ import DataLoader from 'dataloader';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
-import type { JobKey, JobReadOptions, JobStore, WorkspaceKey } from '../store/job-store.js';
+import type { JobKey, JobReadOptions, JobStore, NeighbourKey, WorkspaceKey } from '../store/job-store.js';
 
 const cacheKeyFn = (key: { projectUid: string; uid: string }) => `${key.projectUid}/${key.uid}`;
+const neighbourCacheKey = (key: NeighbourKey) => `${key.side}:${key.projectUid}/${key.uid}`;
+
+/** One side of the neighbours loader, loaded by job key. */
+function sideOf(loader: DataLoader<NeighbourKey, Job[], string>, side: NeighbourKey['side']) {
+  return { load: (key: JobKey) => loader.load({ projectUid: key.projectUid, uid: key.uid, side }) };
+}
 
 /** Every per-request batch loader, in one object. A new set per request: no data leaks between viewers. */
 export function createLoaders(store: JobStore) {
   // Job loaders come one per way of reading (the document, or a set of columns; schema/selection.ts),
   // made on first use: a job read one way is not served to a request that needs more of it.
   const jobReads = new Map<string, DataLoader<JobKey, Job | null, string>>();
-  const jobs = (options: JobReadOptions = {}) =>
-    loaderFor(jobReads, options, () => new DataLoader<JobKey, Job | null, string>(async (keys) => (await store.findJobs(keys, options)).map((j) => j ?? null), { cacheKeyFn }));
+  // Jobs listed by a page or a walk, kept for their read until a lookup of that read needs them: most
+  // requests never look a listed job up again, and priming a loader costs a key and a map entry per job.
+  const listed = new Map<string, { options: JobReadOptions; lists: (readonly Job[])[] }>();
+  const jobs = (options: JobReadOptions = {}) => {
+    const loader = loaderFor(jobReads, options, () => new DataLoader<JobKey, Job | null, string>(async (keys) => (await store.findJobs(keys, options)).map((j) => j ?? null), { cacheKeyFn }));
+    const waiting = listed.get(readKey(options));
+    if (waiting) {
+      listed.delete(readKey(options));
+      for (const list of waiting.lists) for (const j of list) loader.prime({ projectUid: j.project_uid, uid: j.uid }, j);
+    }
+    return loader;
+  };
   /** Puts jobs fetched by a listing into the job cache of the same read, so a later lookup by key costs nothing. */
   const primeJobs = (list: readonly Job[], options: JobReadOptions = {}) => {
-    const loader = jobs(options);
-    for (const j of list) loader.prime({ projectUid: j.project_uid, uid: j.uid }, j);
+    if (list.length === 0) return;
+    const key = readKey(options);
+    const waiting = listed.get(key);
+    if (waiting) waiting.lists.push(list);
+    else listed.set(key, { options, lists: [list] });
   };
-  const neighbourReads = { findParents: new Map<string, DataLoader<JobKey, Job[], string>>(), findChildren: new Map<string, DataLoader<JobKey, Job[], string>>() };
-  const neighbours = (side: 'findParents' | 'findChildren', options: JobReadOptions = {}) =>
+  // Parents and children share one loader per way of reading: a page asking for both costs one statement.
+  const neighbourReads = new Map<string, DataLoader<NeighbourKey, Job[], string>>();
+  const neighbours = (options: JobReadOptions = {}) =>
     loaderFor(
-      neighbourReads[side],
+      neighbourReads,
       options,
       () =>
-        new DataLoader<JobKey, Job[], string>(
+        new DataLoader<NeighbourKey, Job[], string>(
           async (keys) => {
-            const lists = await store[side](keys, options);
+            const lists = await store.findNeighbours(keys, options);
             for (const list of lists) primeJobs(list, options);
             return lists;
           },
-          { cacheKeyFn },
+          { cacheKeyFn: neighbourCacheKey },
         ),
     );
   /** After a write: every cached read of the job is stale; the written job is the new document read. */
   const replaceJob = (key: JobKey, job: Job) => {
+    // Listed jobs go into their loaders first, so the stale one among them is cleared below.
+    for (const { options } of [...listed.values()]) jobs(options);
     for (const loader of jobReads.values()) loader.clear(key);
     jobs().prime(key, job);
   };
@@ -54,9 +76,9 @@ export function createLoaders(store: JobStore) {
     primeJobs,
     replaceJob,
     /** Non-deleted parents of jobs, read as `options` says. */
-    parents: (options?: JobReadOptions) => neighbours('findParents', options),
+    parents: (options?: JobReadOptions) => sideOf(neighbours(options), 'parents'),
     /** Non-deleted children of jobs, read as `options` says. */
-    children: (options?: JobReadOptions) => neighbours('findChildren', options),
+    children: (options?: JobReadOptions) => sideOf(neighbours(options), 'children'),
     project,
     workspace,
     workspacesOfProject,
@@ -66,8 +88,12 @@ export function createLoaders(store: JobStore) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-function loaderFor<L>(loaders: Map<string, L>, { columnsOnly }: JobReadOptions, make: () => L): L {
-  const key = columnsOnly === true ? '*' : Array.isArray(columnsOnly) ? columnsOnly.join(',') : 'document';
+function readKey({ columnsOnly }: JobReadOptions): string {
+  return columnsOnly === true ? '*' : Array.isArray(columnsOnly) ? columnsOnly.join(',') : 'document';
+}
+
+function loaderFor<L>(loaders: Map<string, L>, options: JobReadOptions, make: () => L): L {
+  const key = readKey(options);
   let loader = loaders.get(key);
   if (!loader) loaders.set(key, (loader = make()));
   return loader;

@@ -1,5 +1,5 @@
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { type ExecutionArgs, GraphQLError, validate } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface CostLimitOptions {
@@ -17,8 +17,26 @@ export interface CostLimitOptions {
  * operation is about to execute rather than as a validation rule: yoga caches
  * validation results by document, whatever the variables.
  */
+/** Operations and variables of a document found within the limit, at most this many per document. */
+const PASSED_PER_DOCUMENT = 256;
+
 export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
-  const check = (args: ExecutionArgs): GraphQLError[] => {
+  // The cost is a function of the document, the operation and the variables alone (no field's cost reads the
+  // context): an operation found within the limit is not measured again for the same variables.
+  const passed = new WeakMap<DocumentNode, Set<string>>();
+  const check = (args: ExecutionArgs): readonly GraphQLError[] => {
+    const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+    let known = passed.get(args.document);
+    if (known?.has(key)) return [];
+    const errors = measure(args);
+    if (errors.length === 0) {
+      if (!known) passed.set(args.document, (known = new Set()));
+      else if (known.size >= PASSED_PER_DOCUMENT) known.clear();
+      known.add(key);
+    }
+    return errors;
+  };
+  const measure = (args: ExecutionArgs): GraphQLError[] => {
     const rule = createComplexityRule({
       context: (args.contextValue ?? {}) as object,
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -42,11 +60,11 @@ export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const errors = check(args);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
+      if (errors.length > 0) setResultAndStopExecution({ errors: [...errors] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const errors = check(args);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
+      if (errors.length > 0) setResultAndStopExecution({ errors: [...errors] });
     },
   };
 }

@@ -18,6 +18,20 @@ export function encodeCursor(sortId: string, key: CursorKey): string {
   return Buffer.from(JSON.stringify({ s: sortId, k: key })).toString('base64url');
 }
 
+/** An edge of a page whose cursor is encoded only if read: most queries never select `cursor`. */
+export class PageEdge<T> {
+  #cursor: string | undefined;
+  constructor(
+    readonly node: T,
+    private readonly sortId: string,
+    private readonly key: () => CursorKey,
+  ) {}
+
+  get cursor(): string {
+    return (this.#cursor ??= encodeCursor(this.sortId, this.key()));
+  }
+}
+
 export function decodeCursor(cursor: string, sortId: string, arity: number): CursorKey {
   let parsed: unknown;
   try {

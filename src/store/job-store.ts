@@ -4,6 +4,11 @@ import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 
 /** Identity of a job: uids are unique only inside a project. */
+/** A job and which of its neighbours to read. */
+export interface NeighbourKey extends JobKey {
+  side: 'parents' | 'children';
+}
+
 export interface JobKey {
   projectUid: string;
   uid: string;
@@ -173,6 +178,8 @@ export interface JobStore {
   findParents(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]>;
   /** Non-deleted children of each job, aligned with `keys`, ordered by uid number. */
   findChildren(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]>;
+  /** Non-deleted parents or children (as each key says) of each job, aligned with `keys`, ordered by uid number: both sides in one statement. */
+  findNeighbours(keys: readonly NeighbourKey[], options?: JobReadOptions): Promise<Job[][]>;
   countJobsByStatus(projectUids: readonly string[]): Promise<Map<string, Map<JobStatus, number>>>;
 
   /** Ancestors or descendants of `root`, ordered by (depth, uid number), paged forward. */

@@ -11,6 +11,7 @@ import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
 import type { Database } from './database.js';
 import type {
+  NeighbourKey,
   EventQuery,
   JobFilter,
   JobKey,
@@ -63,6 +64,10 @@ export class KyselyJobStore implements JobStore {
 
   findChildren(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]> {
     return lineageReads.findChildren(this.db, keys, options);
+  }
+
+  findNeighbours(keys: readonly NeighbourKey[], options?: JobReadOptions): Promise<Job[][]> {
+    return lineageReads.findNeighbours(this.db, keys, options);
   }
 
   listLineage(args: Parameters<JobStore['listLineage']>[0]): Promise<LineagePage> {

@@ -2,7 +2,7 @@
 import { type Kysely, expressionBuilder } from 'kysely';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { PageEdge, decodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
@@ -74,7 +74,7 @@ export async function listJobs(db: Kysely<Database>, { filter, orderBy, page, co
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
   return {
-    edges: pageRows.map((row) => ({ cursor: encodeCursor(sort.id, sort.keys.map((k) => k.valueOf(row))), node: rowToJob(row as { doc: unknown }) })),
+    edges: pageRows.map((row) => new PageEdge(rowToJob(row as { doc: unknown }), sort.id, () => sort.keys.map((k) => k.valueOf(row)))),
     hasNextPage: backward ? cursor != null : more,
     hasPreviousPage: backward ? more : cursor != null,
   };

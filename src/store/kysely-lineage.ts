@@ -3,15 +3,14 @@
  * in one statement, and lineages (ancestors, descendants, the sub-graph
  * around a job) through the recursive walks of `lineage.ts`.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, expressionBuilder, sql } from 'kysely';
 import type { Job } from '../model/job.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { jobFilterExpression } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
-import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk, Subgraph } from './job-store.js';
+import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk, NeighbourKey, Subgraph } from './job-store.js';
 import { findJobs } from './kysely-jobs.js';
-import type { JobColumn } from './lazy-job.js';
 import { type Dialect, SET_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
 import {
   DEPTH_CARRYING_WALK_MAX,
@@ -23,46 +22,51 @@ import {
   uidNumber,
 } from './lineage.js';
 
-/** A neighbour's columns, read through the edge join (its `project_uid` is the edge's). */
-function neighbourColumns(columns: readonly JobColumn[]) {
-  return columns.filter((column) => column !== 'project_uid').map((column) => `j.${column} as ${column}` as const);
-}
-
 export function findParents(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
-  return findNeighbours(db, keys, 'parents', options);
+  return findNeighbours(db, keys.map((k) => ({ ...k, side: 'parents' as const })), options);
 }
 
 export function findChildren(db: Kysely<Database>, keys: readonly JobKey[], options: JobReadOptions = {}): Promise<Job[][]> {
-  return findNeighbours(db, keys, 'children', options);
+  return findNeighbours(db, keys.map((k) => ({ ...k, side: 'children' as const })), options);
 }
 
-/** One statement per batch: edges joined to the neighbour rows, for every key at once. */
-async function findNeighbours(db: Kysely<Database>, keys: readonly JobKey[], side: 'parents' | 'children', options: JobReadOptions): Promise<Job[][]> {
+/**
+ * One statement per batch: edges joined to the neighbour rows, for every key
+ * at once, parents and children together (`union all` of one arm per side
+ * asked for).
+ */
+export async function findNeighbours(db: Kysely<Database>, keys: readonly NeighbourKey[], options: JobReadOptions = {}): Promise<Job[][]> {
   const columns = columnsToRead(options);
-  const [self, other] = side === 'parents' ? (['child_uid', 'parent_uid'] as const) : (['parent_uid', 'child_uid'] as const);
+  const read = columns
+    ? sql.join(columns.filter((c) => c !== 'project_uid').map((c) => sql`${sql.ref(`j.${c}`)} as ${sql.ref(c)}`))
+    : sql`j.uid as uid, j.status as status, j.doc as doc`;
+  const bySide = { parents: [] as JobKey[], children: [] as JobKey[] };
+  for (const key of keys) bySide[key.side].push(key);
+  const arms = (['parents', 'children'] as const).flatMap((side) => {
+    const groups = [...groupByProject(bySide[side])];
+    if (groups.length === 0) return [];
+    const [self, other] = side === 'parents' ? [sql.raw('child_uid'), sql.raw('parent_uid')] : [sql.raw('parent_uid'), sql.raw('child_uid')];
+    const which = groups.map(([projectUid, uids]) => sql`(e.project_uid = ${projectUid} and e.${self} in (${sql.join(uids)}))`);
+    return [
+      sql`select ${side === 'parents' ? sql.lit('p') : sql.lit('c')} as side, e.project_uid as project_uid, e.${self} as self_uid, j.uid_num as neighbour_num, ${read}
+    from job_edges e inner join jobs j on j.project_uid = e.project_uid and j.uid = e.${other}
+    where j.deleted = 0 and (${sql.join(which, sql` or `)})`,
+    ];
+  });
   const byKey = new Map<string, Job[]>();
-  const groups = [...groupByProject(keys)];
-  if (groups.length > 0) {
-    const rows = await db
-      .selectFrom('job_edges as e')
-      .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'e.project_uid').onRef('j.uid', '=', `e.${other}`))
-      .select(['e.project_uid as project_uid', `e.${self} as self_uid`])
-      .select(columns ? neighbourColumns(columns) : ['j.uid as uid', 'j.status as status', 'j.doc as doc'])
-      .where('j.deleted', '=', 0)
-      .where((eb) => eb.or(groups.map(([projectUid, uids]) => eb.and([eb('e.project_uid', '=', projectUid), eb(`e.${self}`, 'in', uids)]))))
-      .orderBy('j.uid_num')
-      .modifyEnd(named(`${side === 'parents' ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`))
-      .execute();
-    for (const row of rows as { project_uid: string; self_uid: string; doc?: unknown }[]) {
+  if (arms.length > 0) {
+    const name = `${arms.length === 2 ? 'findNeighbours' : bySide.parents.length > 0 ? 'findParents' : 'findChildren'}${columns ? 'Columns' : ''}`;
+    const { rows } = await sql<{ side: string; project_uid: string; self_uid: string; doc?: unknown }>`${sql.join(arms, sql` union all `)} order by neighbour_num ${named(name)}`.execute(db);
+    for (const row of rows) {
       if (columns) row.doc = null;
-      const key = keyOf(row.project_uid, row.self_uid);
+      const key = `${row.side}${keyOf(row.project_uid, row.self_uid)}`;
       const list = byKey.get(key);
       const job = rowToJob(row as { doc: unknown });
       if (list) list.push(job);
       else byKey.set(key, [job]);
     }
   }
-  return keys.map((k) => byKey.get(keyOf(k.projectUid, k.uid)) ?? []);
+  return keys.map((k) => byKey.get(`${k.side === 'parents' ? 'p' : 'c'}${keyOf(k.projectUid, k.uid)}`) ?? []);
 }
 
 export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: Parameters<JobStore['listLineage']>[0]): Promise<LineagePage> {
@@ -70,6 +74,10 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
   const sortId = `lineage:${args.walk}`;
   const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
   const { root, walk } = args;
+  if (args.maxDepth != null && args.maxDepth <= DEPTH_CARRYING_WALK_MAX) {
+    const page = await boundedLineagePage(db, dialect, args, sortId, size, after);
+    if (page) return page;
+  }
   const depths = await lineageDepths(db, dialect, root, walk, args.maxDepth);
   // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
   const matched: { uid: string; depth: number; num: number }[] = [];
@@ -97,6 +105,59 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
     hasNextPage: start !== -1 && start + size < matched.length,
     hasPreviousPage: after != null,
     totalCount: matched.length,
+  };
+}
+
+/**
+ * A bounded walk, its filter, its count and its page in one statement: the
+ * depth-carrying walk, the walked jobs that match the filter with their count,
+ * and the columns (or documents) of just the page's rows. Undefined when the
+ * page past `after` is empty, which leaves the count unknown. `cross join`
+ * keeps SQLite's join order (walked jobs first, then each job by key): left to
+ * itself it scanned the project's jobs and probed the walk (0.77 ms instead of
+ * 0.32 ms for 63 descendants); PostgreSQL plans it as an inner join.
+ */
+async function boundedLineagePage(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  args: Parameters<JobStore['listLineage']>[0],
+  sortId: string,
+  size: number,
+  after: readonly [number, number] | null,
+): Promise<LineagePage | undefined> {
+  const { root, walk } = args;
+  const columns = columnsToRead(args);
+  const [from, to] = walk === 'descendants' ? [sql.raw('parent_uid'), sql.raw('child_uid')] : [sql.raw('child_uid'), sql.raw('parent_uid')];
+  // PostgreSQL types a bare parameter in the recursive statement's seed only from a cast, and the uid columns are `collate "C"`.
+  const seed = dialect === 'postgres' ? sql`cast(${root.uid} as text) collate "C"` : sql`${root.uid}`;
+  const filter = jobFilterExpression(expressionBuilder<Database, 'jobs'>(), args.filter);
+  const read = columns ? sql.join(columns.map((c) => sql.ref(`j.${c}`))) : sql`j.uid, j.status, j.doc`;
+  const cut = after ? sql`and (m.m_depth > ${after[0]} or (m.m_depth = ${after[0]} and m.m_num > ${after[1]}))` : sql``;
+  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* listLineagePage */ with recursive walk(walk_uid, walk_depth) as (
+    select ${seed}, 0
+    union
+    select e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.walk_uid
+  ), found as (
+    select walk_uid, min(walk_depth) as found_depth from walk where walk_uid <> ${root.uid} group by walk_uid
+  ), matched as (
+    select found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
+    from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter}
+  )
+  select m.m_depth, m.m_num, m.m_total, ${read} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
+  order by m.m_depth, m.m_num
+  limit ${size + 1}`.execute(db);
+  if (rows.length === 0 && after) return undefined;
+  const more = rows.length > size;
+  return {
+    edges: rows.slice(0, size).map((row) => {
+      const depth = Number(row.m_depth);
+      const num = Number(row.m_num);
+      if (columns) row.doc = null;
+      return { cursor: encodeCursor(sortId, [depth, num]), node: rowToJob(row), depth };
+    }),
+    hasNextPage: more,
+    hasPreviousPage: after != null,
+    totalCount: rows.length === 0 ? 0 : Number(rows[0]!.m_total),
   };
 }
 

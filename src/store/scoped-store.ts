@@ -37,6 +37,10 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
       const lists = await store.findChildren(keys, options);
       return keys.map((k, i) => (allowed(k.projectUid) ? lists[i]! : []));
     },
+    findNeighbours: async (keys, options) => {
+      const lists = await store.findNeighbours(keys, options);
+      return keys.map((k, i) => (allowed(k.projectUid) ? lists[i]! : []));
+    },
     countJobsByStatus: (uids) => store.countJobsByStatus(uids.filter(allowed)),
     listLineage: async (args) =>
       allowed(args.root.projectUid)

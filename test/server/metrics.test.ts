@@ -139,7 +139,7 @@ describe('SQL time in /metrics', () => {
     expectData(await execute(url, JobsWithNeighboursDocument, { first: 10, filter: { projectUid: 'P1' } }));
     const after = await scrape(url);
     // The page asks for columns only (uid, status), so its statements are the column reads.
-    for (const statement of ['listJobColumns', 'findParentsColumns', 'findChildrenColumns']) {
+    for (const statement of ['listJobColumns', 'findNeighboursColumns']) {
       expect(after.value('sql_statement_duration_seconds_count', { statement }), statement).toBe(1);
       expect(after.value('sql_statement_duration_seconds_bucket', { statement, le: '+Inf' }), statement).toBe(1);
     }
