@@ -114,13 +114,15 @@ export async function preparePeerData(ctx: BenchContext, dataset: Dataset): Prom
   const url = ctx.options.pgUrl;
   const source = ctx.options.dialect === 'postgres' ? 'pg' : 'sqlite';
   const schema = `jobgraph_peer_${source}_${dataset.jobs}_${dataset.projects}`;
-  const stamp = `bench peer data (schema 2) from the dataset built ${dataset.builtAt}`;
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
   } catch (error) {
     throw new Error(`PostGraphile runs only on PostgreSQL, and none answers at ${url} (--pg-url): ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Other scenarios change jobs of the dataset (fanout, filtered): a copy made before them no longer agrees.
+  const version = await datasetVersion(ctx, client);
+  const stamp = `bench peer data (schema 2) from the dataset built ${dataset.builtAt}, at ${version}`;
   const started = performance.now();
   try {
     const comment = await client.query<{ comment: string | null }>(
@@ -155,6 +157,22 @@ export async function preparePeerData(ctx: BenchContext, dataset: Dataset): Prom
     return { url, schema, ...n, cached: false, seconds };
   } finally {
     await client.end();
+  }
+}
+
+/** Where the dataset's jobs stand: the event log's head and the last update, which every write moves. */
+async function datasetVersion(ctx: BenchContext, client: pg.Client): Promise<string> {
+  const query = (schema: string) => `select (select coalesce(max(seq), 0) from ${schema}job_events) as seq, (select max(updated_at) from ${schema}jobs) as updated`;
+  if (ctx.options.dialect === 'postgres') {
+    const { rows } = await client.query<{ seq: string; updated: string | null }>(query(`${quote(ctx.pgSchema)}.`));
+    return `log ${rows[0]!.seq}, updated ${rows[0]!.updated}`;
+  }
+  const db = new Sqlite(ctx.db, { readonly: true });
+  try {
+    const row = db.prepare(query('')).get() as { seq: number; updated: string | null };
+    return `log ${row.seq}, updated ${row.updated}`;
+  } finally {
+    db.close();
   }
 }
 
