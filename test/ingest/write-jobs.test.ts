@@ -45,16 +45,19 @@ describe.each(STORES)('writeJobsReportingRefusals on %s', (kind) => {
     expect(stored.map((j) => j?.uid)).toEqual(['J1', 'J2', 'J3', undefined, 'J5']);
   });
 
-  it.skipIf(kind !== 'postgres' || !storeAvailable(kind))('turns PostgreSQL refusing a NUL character into a problem (had validation missed it)', async () => {
-    const writer = createJobWriter({ store: ts.store, bus: createMemoryBus() });
-    const report = await writeJobsReportingRefusals(writer, [
-      { job: { ...jobs[5]!, title: 'nul\u0000here' }, source: '/p/J6/job.json' },
-      { job: jobs[6]!, source: '/p/J7/job.json' },
-    ]);
-    expect(report.created).toBe(1);
-    expect(report.problems).toEqual([{ source: '/p/J6/job.json', path: '', message: expect.stringMatching(/^the database refused the document: /) }]);
-    expect(report.problems[0]!.message).not.toContain('nul');
-  });
+  // Only this dialect has what the test looks at: the test exists only where it applies.
+  if (kind === 'postgres') {
+    it.skipIf(!storeAvailable(kind))('turns PostgreSQL refusing a NUL character into a problem (had validation missed it)', async () => {
+      const writer = createJobWriter({ store: ts.store, bus: createMemoryBus() });
+      const report = await writeJobsReportingRefusals(writer, [
+        { job: { ...jobs[5]!, title: 'nul\u0000here' }, source: '/p/J6/job.json' },
+        { job: jobs[6]!, source: '/p/J7/job.json' },
+      ]);
+      expect(report.created).toBe(1);
+      expect(report.problems).toEqual([{ source: '/p/J6/job.json', path: '', message: expect.stringMatching(/^the database refused the document: /) }]);
+      expect(report.problems[0]!.message).not.toContain('nul');
+    });
+  }
 
   it.skipIf(!storeAvailable(kind))('throws what is not about the documents: an unreachable database', async () => {
     const down = new UnavailableError('down');

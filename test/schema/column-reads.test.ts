@@ -148,20 +148,23 @@ describe.each(STORES)('reads that follow the selection on %s', (kind) => {
     expect(after.rows).toEqual(before.rows);
   });
 
-  it.skipIf(kind !== 'sqlite')('keeps the SQLite document last in its row, with every index of the table', async () => {
-    const db = (ts.store as unknown as { db: Kysely<any> }).db;
-    const columns = await sql<{ name: string }>`select name from pragma_table_info('jobs')`.execute(db);
-    expect(columns.rows.at(-1)!.name).toBe('doc');
-    const indexes = await sql<{ name: string }>`select name from pragma_index_list('jobs') where origin = 'c' order by name`.execute(db);
-    expect(indexes.rows.map((r) => r.name)).toEqual([
-      'jobs_created',
-      'jobs_project_deleted',
-      'jobs_project_status',
-      'jobs_project_type',
-      'jobs_project_uid_num',
-      'jobs_status',
-      'jobs_title_folded',
-      'jobs_updated',
-    ]);
-  });
+  // Only this dialect has what the test looks at: the test exists only where it applies.
+  if (kind === 'sqlite') {
+    it('keeps the SQLite document last in its row, with every index of the table', async () => {
+      const db = (ts.store as unknown as { db: Kysely<any> }).db;
+      const columns = await sql<{ name: string }>`select name from pragma_table_info('jobs')`.execute(db);
+      expect(columns.rows.at(-1)!.name).toBe('doc');
+      const indexes = await sql<{ name: string }>`select name from pragma_index_list('jobs') where origin = 'c' order by name`.execute(db);
+      expect(indexes.rows.map((r) => r.name)).toEqual([
+        'jobs_created',
+        'jobs_project_deleted',
+        'jobs_project_status',
+        'jobs_project_type',
+        'jobs_project_uid_num',
+        'jobs_status',
+        'jobs_title_folded',
+        'jobs_updated',
+      ]);
+    });
+  }
 });
