@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TITLE_LENGTH } from '../model/document-limits.js';
 import { BadInputError, NotFoundError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
@@ -27,7 +28,7 @@ const UpdateJobInput = builder.inputType('UpdateJobInput', {
   fields: (t) => ({
     projectUid: t.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
     uid: t.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
-    title: t.string({ description: 'New title (at most 200 characters).' }),
+    title: t.string({ description: `New title (at most ${MAX_TITLE_LENGTH} characters).` }),
     description: t.string({ description: 'New markdown description (at most 100,000 characters).' }),
     tags: t.stringList({ description: 'New tag list (replaces the old one; at most 100 tags).' }),
     priority: t.int({ description: 'New queue priority.' }),
@@ -43,7 +44,7 @@ const JobRefInput = builder.inputType('JobRefInput', {
 });
 
 const updateSchema = z.object({
-  title: z.string().max(200, { error: 'at most 200 characters' }).nullish(),
+  title: z.string().max(MAX_TITLE_LENGTH, { error: `at most ${MAX_TITLE_LENGTH} characters` }).nullish(),
   description: z.string().max(100_000, { error: 'at most 100,000 characters' }).nullish(),
   tags: z.array(z.string().min(1, { error: 'tags cannot be empty' }).max(100)).max(100, { error: 'at most 100 tags' }).nullish(),
   priority: z.number().int().min(-1_000_000).max(1_000_000).nullish(),
