@@ -33,14 +33,19 @@ import * as lineageReads from './kysely-lineage.js';
 import * as projectReads from './kysely-projects.js';
 import type { Dialect } from './kysely-shared.js';
 import * as writes from './kysely-writes.js';
+import { PgStatistics } from './pg-statistics.js';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, resolvePage } from './kysely-shared.js';
 
 export class KyselyJobStore implements JobStore {
+  private readonly statistics: PgStatistics | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.statistics = dialect === 'postgres' ? new PgStatistics(db) : undefined;
+  }
 
   findJobs(keys: readonly JobKey[], options?: JobReadOptions): Promise<(Job | undefined)[]> {
     return jobReads.findJobs(this.db, keys, options);
@@ -110,12 +115,16 @@ export class KyselyJobStore implements JobStore {
     return writes.writeWorkspaces(this.db, workspaces);
   }
 
-  writeJobs(jobs: readonly Job[], options?: WriteJobsOptions): Promise<WriteJobsResult> {
-    return writes.writeJobs(this.db, this.dialect, jobs, options);
+  async writeJobs(jobs: readonly Job[], options?: WriteJobsOptions): Promise<WriteJobsResult> {
+    const result = await writes.writeJobs(this.db, this.dialect, jobs, options);
+    this.statistics?.wrote(jobs.length);
+    return result;
   }
 
-  updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined> {
-    return writes.updateJob(this.db, this.dialect, key, change);
+  async updateJob(key: JobKey, change: (job: Job) => Job): Promise<{ job: Job; event?: StoredStatusEvent } | undefined> {
+    const result = await writes.updateJob(this.db, this.dialect, key, change);
+    if (result) this.statistics?.wrote(1);
+    return result;
   }
 
   readEvents(query: EventQuery): Promise<(StoredStatusEvent & { job?: Job })[]> {
@@ -131,6 +140,7 @@ export class KyselyJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
+    await this.statistics?.settled();
     await this.db.destroy();
   }
 }

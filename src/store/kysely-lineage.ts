@@ -74,9 +74,9 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
   const sortId = `lineage:${args.walk}`;
   const after = cursor == null ? null : (decodeCursor(cursor, sortId, 2).map(Number) as [number, number]);
   const { root, walk } = args;
-  // On SQLite only: PostgreSQL, with a fresh table's statistics, scanned the project's jobs for each walked one
-  // (11 ms instead of 0.7 ms) however the statement was put; its separate statements look jobs up by key.
-  if (dialect === 'sqlite' && args.maxDepth != null && args.maxDepth <= DEPTH_CARRYING_WALK_MAX) {
+  // On PostgreSQL this needs the tables' statistics (pg-statistics.ts): without them the planner hashed the
+  // project's jobs to join the walked ones (5.8 ms instead of 0.4 ms).
+  if (args.maxDepth != null && args.maxDepth <= DEPTH_CARRYING_WALK_MAX) {
     const page = await boundedLineagePage(db, dialect, args, sortId, size, after);
     if (page) return page;
   }
