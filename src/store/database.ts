@@ -7,8 +7,8 @@ import type { Project, Workspace } from '../model/project.js';
 /**
  * Table interfaces live here and nowhere else. Timestamps are ISO-8601 UTC
  * strings in both dialects (fixed width, so they sort as text); documents are
- * TEXT in SQLite and JSONB in PostgreSQL; both read back as text (postgres.ts
- * turns off pg's JSON parsing) so that documents are parsed only when needed.
+ * the JSON text jobgraph wrote, in both dialects (migration 0005), parsed
+ * only when a field outside the columns is read (lazy-job.ts).
  */
 export interface Database {
   projects: ProjectTable;

@@ -17,8 +17,6 @@ export interface OpenPostgresOptions {
 // Any fixed number works: it only has to be the same for every jobgraph process.
 const MIGRATION_LOCK_KEY = 0x6a6f6267;
 
-const JSONB_OID = 3802;
-
 /** Opens a pooled PostgreSQL connection and runs migrations under an advisory lock. */
 export async function openPostgres({ url, schema = 'public', poolMax = 10, onQuery }: OpenPostgresOptions): Promise<Kysely<Database>> {
   const pool = new pg.Pool({
@@ -27,8 +25,6 @@ export async function openPostgres({ url, schema = 'public', poolMax = 10, onQue
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
     options: schema === 'public' ? undefined : `-c search_path=${schema}`,
-    // Documents come back as text, parsed only when a field outside the columns is read (see lazy-job.ts).
-    types: { getTypeParser: (oid, format) => (oid === JSONB_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
   });
   // A connection the server drops (restart, pg_terminate_backend) emits 'error' on its client, idle or checked
   // out; unheard, that would crash the process. The query in flight fails on its own and the pool replaces the client.

@@ -23,6 +23,12 @@ describe.each(STORES)('the doc_compression migration on %s', (kind) => {
           `select attcompression = 'l' as lz4 from pg_attribute where attrelid = '"${schema}".jobs'::regclass and attname = 'doc'`,
         );
         expect(rows.map((r) => r.method)).toEqual([supported[0]!.lz4 ? 'lz4' : 'pglz']);
+        // Since 0005 documents are kept as the text written, in every table that holds them.
+        const { rows: types } = await client.query<{ table_name: string; data_type: string }>(
+          `select table_name, data_type from information_schema.columns where table_schema = $1 and column_name = 'doc' order by table_name`,
+          [schema],
+        );
+        expect(types).toEqual(['jobs', 'projects', 'workspaces'].map((table_name) => ({ table_name, data_type: 'text' })));
       } finally {
         await client.end();
       }
