@@ -4,6 +4,7 @@ import * as mTitleFolded from './migrations/2026_11_30_0001_title_folded.js';
 import * as mDeployment from './migrations/2026_11_30_0002_deployment.js';
 import * as mJobColumns from './migrations/2026_11_30_0003_job_columns.js';
 import * as mDocCompression from './migrations/2026_11_30_0004_doc_compression.js';
+import * as mFollower from './migrations/2026_12_01_0001_follower.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_25_0001_create_tables': m0001,
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_30_0002_deployment': mDeployment,
   '2026_11_30_0003_job_columns': mJobColumns,
   '2026_11_30_0004_doc_compression': mDocCompression,
+  '2026_12_01_0001_follower': mFollower,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
