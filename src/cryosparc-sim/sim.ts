@@ -77,6 +77,11 @@ interface RequestContext {
   user: string;
 }
 
+/** An answer already serialised. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -105,6 +110,8 @@ export class CryosparcSim {
   /** Job documents `jobs.find` answered with, in all. */
   jobsServed = 0;
   private readonly docs = new Map<string, Doc>();
+  /** JSON text of each document, made on first listing: a page is then joined, not serialised again. */
+  private readonly texts = new WeakMap<Doc, string>();
   /** Keys in `_id` order. */
   private readonly order: string[] = [];
   private readonly projects: Doc[] = [];
@@ -219,6 +226,12 @@ export class CryosparcSim {
     return new Date(ms).toISOString();
   }
 
+  private textOf(doc: Doc): string {
+    let text = this.texts.get(doc);
+    if (text === undefined) this.texts.set(doc, (text = JSON.stringify(doc)));
+    return text;
+  }
+
   private require(projectUid: string, uid: string): Doc {
     const doc = this.docs.get(`${projectUid}/${uid}`);
     if (!doc) throw new HttpError(404, `Job ${projectUid}/${uid} not found`);
@@ -262,7 +275,7 @@ export class CryosparcSim {
     const url = new URL(req.url ?? '/', 'http://sim');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.end(body instanceof JsonText ? body.text : JSON.stringify(body));
     };
     try {
       if (!url.pathname.startsWith('/api/cmd/')) throw new HttpError(404, 'Not Found');
@@ -396,7 +409,7 @@ export class CryosparcSim {
         handle: ({ query }) => {
           const found = page(this.order.map((k) => this.docs.get(k)!).filter((d) => matches(d, query, ['project_uid', 'uid', 'status'])), query);
           this.jobsServed += found.length;
-          return found;
+          return new JsonText(`[${found.map((d) => this.textOf(d)).join(',')}]`);
         },
       },
       {

@@ -93,6 +93,7 @@ export class CryosparcFollower {
   private readonly maxBackoffMs: number;
   private connected = false;
   private leading = false;
+  private announced = false;
   private up = false;
   private position: Position | undefined;
   private knownProjects = new Set<string>();
@@ -194,11 +195,14 @@ export class CryosparcFollower {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      // Polls start one interval apart (not one interval after the last one ended): as many requests per minute however busy the gateway is.
+      const cycleStarted = Date.now();
       const leading = await this.options.store.acquireLease(FOLLOWER_LEASE, this.holder, this.leaseTtlMs).catch((error: unknown) => {
         this.options.logger.warn({ err: error }, 'could not take or renew the follower lease');
         return false;
       });
-      if (leading !== this.leading) {
+      if (leading !== this.leading || !this.announced) {
+        this.announced = true;
         this.leading = leading;
         this.position = undefined;
         this.options.logger.info({ holder: this.holder }, leading ? 'following CryoSPARC (holding the follower lease)' : 'another gateway follows CryoSPARC; standing by');
@@ -222,7 +226,8 @@ export class CryosparcFollower {
           this.options.logger.error({ err: error }, 'following CryoSPARC failed; retrying');
         }
       }
-      await this.sleep(failures === 0 ? this.options.pollMs : Math.min(this.options.pollMs * 2 ** Math.min(failures, 10), this.maxBackoffMs));
+      const wait = failures === 0 ? this.options.pollMs : Math.min(this.options.pollMs * 2 ** Math.min(failures, 10), this.maxBackoffMs);
+      await this.sleep(Math.max(0, wait - (Date.now() - cycleStarted)));
     }
   }
 
