@@ -38,7 +38,10 @@ describe.runIf(storeAvailable('postgres'))('several gateways on one PostgreSQL d
     await until(async () => (await polls(a)) >= start + 5, 'five polls of the first gateway');
     expect(await polls(b)).toBe(0);
 
+    const exited = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
+    await exited;
+    gateways.splice(gateways.indexOf(a), 1);
     await until(() => /following CryoSPARC \(holding the follower lease\)/.test(b.output()), 'the second gateway to take over', 20_000);
     const job = sim.listJobs()[0]!;
     sim.setStatus('P1', job.uid as string, job.status === 'killed' ? 'building' : 'killed');
