@@ -38,6 +38,7 @@ import type { ScenarioResult } from './figures.js';
 import { runFiltered } from './filtered.js';
 import { runIdleMemory } from './idle-memory.js';
 import { runImport } from './import.js';
+import { runCryosparc } from './cryosparc.js';
 import { runJobsPage } from './jobs-page.js';
 import { runLineage } from './lineage.js';
 import { runPeer } from './peer.js';
@@ -100,7 +101,7 @@ async function main() {
   const workDir = ensureDir(join(CACHE_DIR, options.dialect));
   say(`${options.quick ? 'quick' : 'full'} run on ${options.dialect}${options.redis ? ` with Redis ${options.redis}` : ''}: ${options.only.join(', ')}`);
 
-  const needsDataset = options.only.some((s) => s !== 'import');
+  const needsDataset = options.only.some((s) => s !== 'import' && s !== 'cryosparc');
   const dataset: Dataset | undefined = needsDataset ? await prepareDataset(options, sizes, workDir) : undefined;
   const ctx: BenchContext = {
     options,
@@ -119,6 +120,7 @@ async function main() {
     fanout: () => runFanout(ctx),
     filtered: () => runFiltered(ctx),
     import: () => runImport(ctx),
+    cryosparc: () => runCryosparc(ctx),
   };
   const results: ScenarioResult[] = [];
   for (const name of SCENARIOS.filter((s) => options.only.includes(s))) {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadProjects } from './sources/synthetic/load-dataset.js';
 import { createLogger } from './logger.js';
-import { type Metrics, countPublishedEvents, createMetrics } from './metrics.js';
+import { type Metrics, countPublishedEvents, createMetrics, registerCryosparcMetrics } from './metrics.js';
 import type { EventBus } from './events/event-bus.js';
 import { type JobWriter, createJobWriter } from './events/job-writer.js';
 import { startLogWatcher } from './events/log-watcher.js';
@@ -23,6 +23,7 @@ import { loadPersistedOperations } from './server/persisted-operations.js';
 import { InvalidDocumentError } from './model/errors.js';
 import { StartupError, checkProjectDirectory } from './startup-error.js';
 import { type JobgraphYoga, createYogaServer } from './server/yoga.js';
+import type { CryosparcSource } from './sources/cryosparc/follow-cryosparc.js';
 
 const LOCALHOST = '127.0.0.1';
 
@@ -73,12 +74,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bus = countPublishedEvents(overrides.bus ?? (config.redis ? await createRedisBus({ url: config.redis, channel: config.redisChannel, store, logger }) : createMemoryBus()), metrics);
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
+  const cryosparc = config.cryosparc ? await startFollowing(config, { store, writer, logger, metrics }) : undefined;
   // Watch first, then import: a change made during the import is seen by one or the other.
   const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
   const limits = limitsFrom(config);
   // Same origin and loopback (or --allowed-hosts) Host names by default, for HTTP and websockets alike.
   const originPolicy = createOriginPolicy({ corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, bindHost: tokens ? config.host : LOCALHOST });
-  const yoga = createYogaServer({ store, bus, writer, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics, limits, metricsOnMainPort: config.metricsPort === undefined, originPolicy });
+  const yoga = createYogaServer({ store, bus, writer, control: cryosparc?.control, upstreamReady: cryosparc ? () => cryosparc.isUp() : undefined, ingestRefusal: cryosparc ? INGEST_REFUSAL : undefined, logger, graphiql: config.graphiql, subscriptionMaxLag: config.subscriptionMaxLag, tokens, metrics, limits, metricsOnMainPort: config.metricsPort === undefined, originPolicy });
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, originPolicy);
   const httpServer = createServer((req, res) => {
     if (guardOrigin(req, res, originPolicy) && guardRequest(req, res, limits, yoga.graphqlEndpoint)) void yoga(req, res);
@@ -136,6 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       tokensWatcher?.close();
       await metricsServer?.stop();
       logWatcher.stop();
+      await cryosparc?.stop();
       await watcher?.close();
       await ws.close();
       await bus.close();
@@ -163,6 +166,37 @@ function logTokensNotReloaded(logger: Logger, tokens: TokenRegistry, error: unkn
 function checkStartupFiles(config: Config): void {
   if (config.persistedOperations) loadPersistedOperations(config.persistedOperations);
   if (config.watch) checkProjectDirectory('--watch', config.watch);
+}
+
+const INGEST_REFUSAL = 'This gateway follows a CryoSPARC instance (--cryosparc), the one source of truth: change jobs in CryoSPARC or through the GraphQL mutations, which are sent to it.';
+
+/** Connects to the CryoSPARC instance named by `--cryosparc` and starts following it. @throws StartupError when it cannot work as configured */
+async function startFollowing(config: Config, deps: { store: JobStore; writer: JobWriter; logger: Logger; metrics: Metrics }): Promise<CryosparcSource> {
+  const { followCryosparc, CryosparcSetupError } = await import('./sources/cryosparc/follow-cryosparc.js');
+  const cryosparcMetrics = registerCryosparcMetrics(deps.metrics);
+  const credentials = config.cryosparcToken !== undefined ? { token: config.cryosparcToken } : { email: config.cryosparcEmail!, password: config.cryosparcPassword! };
+  try {
+    return await followCryosparc({
+      url: config.cryosparc!,
+      credentials,
+      pollMs: config.cryosparcPollMs,
+      projects: config.cryosparcProjects,
+      store: deps.store,
+      writer: deps.writer,
+      logger: deps.logger.child({ source: 'cryosparc' }),
+      observer: {
+        poll: (outcome) => cryosparcMetrics.polls.inc({ outcome }),
+        error: (kind) => cryosparcMetrics.errors.inc({ kind }),
+        request: (operation) => cryosparcMetrics.requests.inc({ operation }),
+        applied: (count) => cryosparcMetrics.documentsApplied.inc(count),
+        lag: (seconds) => cryosparcMetrics.changeLag.observe(seconds),
+        upstream: (up) => cryosparcMetrics.up.set(up ? 1 : 0),
+      },
+    });
+  } catch (error) {
+    if (error instanceof CryosparcSetupError) throw new StartupError(`--cryosparc: ${error.message}`);
+    throw error;
+  }
 }
 
 async function startWatching(dir: string, deps: { store: JobStore; writer: JobWriter; logger: Logger }) {

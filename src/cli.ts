@@ -58,6 +58,12 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'watch',
   'subscriptionMaxLag',
   'logWatchIntervalMs',
+  'cryosparc',
+  'cryosparcEmail',
+  'cryosparcPassword',
+  'cryosparcToken',
+  'cryosparcPollMs',
+  'cryosparcProjects',
   ...LIMIT_SETTINGS,
 ]).action(async (opts: ConfigInput & { graphiql?: boolean; introspection?: boolean; csrfPrevention?: boolean }) => {
     const { serve } = await import('./commands/serve.js');
@@ -141,6 +147,27 @@ tokenCommand
   .action(async (opts: { tokensFile?: string }) => {
     const { listTokensCommand } = await import('./commands/token.js');
     listTokensCommand(requireTokensFile(opts.tokensFile, 'list tokens'));
+  });
+
+program
+  .command('cryosparc-sim')
+  .description('run a stand-in for a CryoSPARC instance (built from the public client\'s contract; not CryoSPARC) to follow with serve --cryosparc')
+  .requiredOption('--port <port>', 'port to listen on (127.0.0.1), 0 for any free one', (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0–65535');
+    return n;
+  })
+  .option('--jobs <n>', 'jobs in all', positiveInt, 1000)
+  .option('--projects <n>', 'projects to spread them over', positiveInt, 1)
+  .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, 1)
+  .option('--activity', 'move jobs through their lifecycle by themselves (queued → launched → started → running → completed or failed)')
+  .option('--activity-ms <ms>', 'interval between two activity steps', positiveInt, 1000)
+  .option('--email <email>', 'the user login accepts', 'admin@example.org')
+  .option('--password <password>', 'that user\'s password', 'password')
+  .option('--token <token>', 'also accept this bearer token without login')
+  .action(async (opts: { port: number; jobs: number; projects: number; seed: number; activity?: boolean; activityMs: number; email: string; password: string; token?: string }) => {
+    const { runCryosparcSim } = await import('./commands/cryosparc-sim.js');
+    await runCryosparcSim({ ...opts, activity: opts.activity === true });
   });
 
 program

@@ -39,7 +39,17 @@ export const SETTINGS = {
   persistedOperations: { flag: '--persisted-operations <file>', env: 'JOBGRAPH_PERSISTED_OPERATIONS', help: 'JSON file {"<sha256 of query>": "<query>"}: run only these operations' },
   introspection: { flag: '--no-introspection', env: 'JOBGRAPH_INTROSPECTION', help: 'refuse introspection queries (env: false)' },
   csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept GET and form POSTs without the x-graphql-csrf header (env: false)' },
-} as const;
+  // Following a CryoSPARC instance: see sources/cryosparc/ and the README's "Follow a CryoSPARC instance".
+  cryosparc: { flag: '--cryosparc <url>', env: 'JOBGRAPH_CRYOSPARC_URL', fallbackEnv: 'CRYOSPARC_BASE_URL', help: 'base URL of a CryoSPARC instance to follow, e.g. http://cryosparc.example.org:61000 (also read from CRYOSPARC_BASE_URL)' },
+  cryosparcEmail: { flag: '--cryosparc-email <email>', env: 'JOBGRAPH_CRYOSPARC_EMAIL', help: 'CryoSPARC user to log in as (with --cryosparc-password)' },
+  cryosparcPassword: { flag: '--cryosparc-password <password>', env: 'JOBGRAPH_CRYOSPARC_PASSWORD', secret: true, help: 'that user\'s password (sent as its SHA-256 digest, never logged)' },
+  cryosparcToken: { flag: '--cryosparc-token <token>', env: 'JOBGRAPH_CRYOSPARC_TOKEN', secret: true, help: 'CryoSPARC access token, instead of email and password (never logged)' },
+  cryosparcPollMs: { flag: '--cryosparc-poll-ms <ms>', env: 'JOBGRAPH_CRYOSPARC_POLL_MS', help: 'how often to ask CryoSPARC for changed jobs (default 1000)' },
+  cryosparcProjects: { flag: '--cryosparc-projects <uids>', env: 'JOBGRAPH_CRYOSPARC_PROJECTS', help: 'follow only these projects, e.g. P1,P3 (default: all the user can see)' },
+} as const satisfies Record<string, { flag: string; env: string; help: string; fallbackEnv?: string; secret?: boolean }>;
+
+/** Settings whose values are secrets: a bad one is reported without its value. */
+const isSecret = (name: string): boolean => 'secret' in (SETTINGS[name as SettingName] ?? {});
 
 export type SettingName = keyof typeof SETTINGS;
 
@@ -135,6 +145,37 @@ export const configSchema = z.object({
   persistedOperations: z.string().min(1).optional(),
   introspection: boolish.default(LIMITS.introspection),
   csrfPrevention: boolish.default(LIMITS.csrfPrevention),
+  /** Base URL of the CryoSPARC instance to follow (its API is under `/api/cmd`); without it nothing is followed. */
+  cryosparc: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  cryosparcEmail: z.string().min(1).optional(),
+  cryosparcPassword: z.string().min(1).optional(),
+  cryosparcToken: z.string().min(1).optional(),
+  /** Interval between two polls of CryoSPARC for changed jobs. */
+  cryosparcPollMs: z.coerce.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).min(50, { error: 'expected at least 50' }).default(1000),
+  /** Projects to follow; empty = every project the CryoSPARC user can see. */
+  cryosparcProjects: commaList
+    .refine((uids) => uids.every((u) => /^P[1-9]\d*$/.test(u)), { error: 'expected project uids like P1,P3' })
+    .default([]),
+}).superRefine((config, ctx) => {
+  // Cross-setting rules: each problem is reported on the setting to fix.
+  if (!config.cryosparc) {
+    for (const name of ['cryosparcEmail', 'cryosparcPassword', 'cryosparcToken'] as const) {
+      if (config[name] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'needs --cryosparc (the instance to follow)' });
+    }
+    return;
+  }
+  if (config.cryosparcToken !== undefined && (config.cryosparcEmail !== undefined || config.cryosparcPassword !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['cryosparcToken'], message: 'give a token or an email and password, not both' });
+  } else if (config.cryosparcToken === undefined) {
+    if (config.cryosparcEmail === undefined) ctx.addIssue({ code: 'custom', path: ['cryosparcEmail'], message: 'required with --cryosparc unless --cryosparc-token is given' });
+    if (config.cryosparcPassword === undefined) ctx.addIssue({ code: 'custom', path: ['cryosparcPassword'], message: 'required with --cryosparc unless --cryosparc-token is given' });
+  }
+  if (config.watch !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['watch'], message: 'cannot be used while following a CryoSPARC (--cryosparc): the followed instance is the one source of truth' });
+  }
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;
@@ -158,11 +199,11 @@ export class ConfigError extends Error {
  */
 export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
-  for (const [name, { env: variable }] of Object.entries(SETTINGS)) {
+  for (const [name, setting] of Object.entries(SETTINGS)) {
     const fromFlag = flags[name as SettingName];
-    const fromEnv = env[variable];
+    const fromEnv = [env[setting.env], 'fallbackEnv' in setting ? env[setting.fallbackEnv] : undefined].find((value) => value !== undefined && value !== '');
     if (fromFlag !== undefined) raw[name] = fromFlag;
-    else if (fromEnv !== undefined && fromEnv !== '') raw[name] = fromEnv;
+    else if (fromEnv !== undefined) raw[name] = fromEnv;
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
@@ -171,6 +212,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
         const name = String(issue.path[0]) as SettingName;
         const setting = SETTINGS[name];
         const label = setting ? `${setting.flag.split(' ')[0]!.replace('--no-', '--')} / ${setting.env}` : name;
+        if (isSecret(name) || raw[name] === undefined) return `${label}: ${issue.message}`;
         return `${label}: ${issue.message} (got ${JSON.stringify(raw[name])})`;
       }),
     );

@@ -144,3 +144,32 @@ export function countPublishedEvents(bus: EventBus, metrics: Pick<Metrics, 'even
     close: () => bus.close(),
   };
 }
+
+/** Metrics of the CryoSPARC follower (registered only when a CryoSPARC is followed). */
+export interface CryosparcMetrics {
+  /** `cryosparc_polls_total{outcome}`: polls (and the first sync) of the instance, `ok` or `error`. */
+  polls: Counter<'outcome'>;
+  /** `cryosparc_errors_total{kind}`: `unavailable`, `refused`, `invalid_document`, `database`. */
+  errors: Counter<'kind'>;
+  /** `cryosparc_requests_total{operation}`: HTTP requests sent to the instance, by operation summary. */
+  requests: Counter<'operation'>;
+  /** `cryosparc_documents_applied_total`: job documents written from the instance. */
+  documentsApplied: Counter;
+  /** `cryosparc_change_lag_seconds`: from a change's `updated_at` (CryoSPARC's clock) to its status event. */
+  changeLag: Histogram;
+  /** `cryosparc_up`: 1 when the instance answered the last exchange, else 0. */
+  up: Gauge;
+}
+
+const LAG_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300];
+
+export function registerCryosparcMetrics({ registry }: Pick<Metrics, 'registry'>): CryosparcMetrics {
+  return {
+    polls: new Counter({ name: 'cryosparc_polls_total', help: 'Polls of the followed CryoSPARC (and its first sync), by outcome.', labelNames: ['outcome'] as const, registers: [registry] }),
+    errors: new Counter({ name: 'cryosparc_errors_total', help: 'Problems while following CryoSPARC: unavailable, refused, invalid_document, database.', labelNames: ['kind'] as const, registers: [registry] }),
+    requests: new Counter({ name: 'cryosparc_requests_total', help: 'HTTP requests sent to the followed CryoSPARC, by operation.', labelNames: ['operation'] as const, registers: [registry] }),
+    documentsApplied: new Counter({ name: 'cryosparc_documents_applied_total', help: 'Job documents from CryoSPARC written to the database.', registers: [registry] }),
+    changeLag: new Histogram({ name: 'cryosparc_change_lag_seconds', help: "Time from a job change's updated_at in CryoSPARC to its status event in jobgraph.", buckets: LAG_BUCKETS_S, registers: [registry] }),
+    up: new Gauge({ name: 'cryosparc_up', help: '1 when the followed CryoSPARC answered the last exchange, else 0.', registers: [registry] }),
+  };
+}

@@ -17,6 +17,13 @@ const ALLOWED: Record<string, string[]> = {
   schema: ['model', 'store', 'events', 'schema'],
   server: ['model', 'store', 'events', 'schema', 'server', 'sources/http-ingest', 'metrics.ts', 'startup-error.ts'],
   sources: ['model', 'store', 'events', 'sources'],
+  // The CryoSPARC stand-in is a development tool beside the gateway: documents from the generator, the lifecycle from the model.
+  'cryosparc-sim': ['model', 'sources/synthetic', 'cryosparc-sim'],
+};
+
+/** Modules only these may import: the stand-in stays out of the gateway's runtime path. */
+const IMPORTED_ONLY_BY: Record<string, string[]> = {
+  'cryosparc-sim': ['cryosparc-sim', 'commands/cryosparc-sim.ts'],
 };
 
 /** Modules that read the command line's settings: the commands and what composes them. */
@@ -60,6 +67,17 @@ describe('layer boundaries', () => {
       for (const target of targets) {
         const [targetTop, targetFolder, targetRest] = target.split('/');
         if (targetTop === 'sources' && targetRest !== undefined && targetFolder !== folder) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the CryoSPARC stand-in is imported by its command only, never by the gateway', () => {
+    const violations: string[] = [];
+    for (const [file, targets] of IMPORTS) {
+      for (const [module, importers] of Object.entries(IMPORTED_ONLY_BY)) {
+        if (importers.some((entry) => covers(entry, file))) continue;
+        for (const target of targets) if (covers(module, target)) violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);

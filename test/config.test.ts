@@ -26,4 +26,32 @@ describe('configuration', () => {
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}, {}))).toBe(true);
   });
+
+  it('reads the CryoSPARC URL from its flag, JOBGRAPH_CRYOSPARC_URL, then CRYOSPARC_BASE_URL', () => {
+    const token = { cryosparcToken: 't' };
+    expect(loadConfig(token, { CRYOSPARC_BASE_URL: 'http://cs:61000/' }).cryosparc).toBe('http://cs:61000');
+    expect(loadConfig(token, { CRYOSPARC_BASE_URL: 'http://cs:61000', JOBGRAPH_CRYOSPARC_URL: 'http://other:1' }).cryosparc).toBe('http://other:1');
+    expect(loadConfig({ ...token, cryosparc: 'http://flag:2' }, { CRYOSPARC_BASE_URL: 'http://cs:61000' }).cryosparc).toBe('http://flag:2');
+    expect(loadConfig({ cryosparc: 'http://cs:1', cryosparcToken: 't' }, {})).toMatchObject({ cryosparcPollMs: 1000, cryosparcProjects: [] });
+    expect(loadConfig({ cryosparc: 'http://cs:1', cryosparcToken: 't', cryosparcProjects: 'P1, P3' }, {}).cryosparcProjects).toEqual(['P1', 'P3']);
+  });
+
+  it('needs a token or an email and password with --cryosparc, and never repeats a secret', () => {
+    const problems = (flags: Record<string, unknown>) => {
+      try {
+        loadConfig(flags, {});
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ cryosparc: 'http://cs:1' }).join('\n')).toMatch(/--cryosparc-email \/ JOBGRAPH_CRYOSPARC_EMAIL: required/);
+    expect(problems({ cryosparc: 'http://cs:1', cryosparcToken: 'tok-123', cryosparcPassword: 'pw-456' }).join('\n')).toMatch(/not both/);
+    expect(problems({ cryosparcPassword: 'pw-456' }).join('\n')).toMatch(/needs --cryosparc/);
+    expect(problems({ cryosparc: 'http://cs:1', cryosparcToken: 'tok-123', watch: '/data/P1' }).join('\n')).toMatch(/--watch .*one source of truth/);
+    const all = [problems({ cryosparc: 'http://cs:1', cryosparcToken: 'tok-123', cryosparcPassword: 'pw-456' }), problems({ cryosparcPassword: 'pw-456' })].flat().join('\n');
+    expect(all).not.toContain('tok-123');
+    expect(all).not.toContain('pw-456');
+    expect(problems({ cryosparc: 'ftp://cs', cryosparcToken: 't' }).join('\n')).toMatch(/--cryosparc \/ JOBGRAPH_CRYOSPARC_URL/);
+  });
 });

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { type ConfigInput, loadConfig, storeOptions } from '../config.js';
-import { InvalidDocumentError } from '../model/errors.js';
+import { InvalidDocumentError, UpstreamFollowedError } from '../model/errors.js';
 import { StartupError, checkProjectDirectory } from '../startup-error.js';
 import { createJobWriter } from '../events/job-writer.js';
 import { createMemoryBus } from '../events/memory-bus.js';
@@ -25,6 +25,16 @@ export interface RunImportOptions {
  */
 export async function runImport({ store: storeOptions, dir, progress }: RunImportOptions): Promise<ImportReport> {
   const store = await openStore(storeOptions);
+  const followed = await store.listFollowerSources().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  if (followed.length > 0) {
+    await store.close();
+    throw new UpstreamFollowedError(
+      `this database follows a CryoSPARC instance (${followed.map((f) => f.split(' ')[1]).join(', ')}), the one source of truth: import into another database, or change the jobs in CryoSPARC`,
+    );
+  }
   const bus = createMemoryBus();
   const bar = progress
     ? new cliProgress.SingleBar({ format: 'import [{bar}] {value}/{total} jobs | {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -66,6 +76,7 @@ export async function importCommand(dir: string, settings: ConfigInput, progress
   const report = await runImport({ store: storeOptions(loadConfig(settings)), dir, progress }).catch((error: unknown) => {
     // A missing or invalid project.json: one line naming the file, exit 2.
     if (error instanceof InvalidDocumentError) throw new StartupError(`import: ${dir} is not a CryoSPARC project directory: ${error.message}`);
+    if (error instanceof UpstreamFollowedError) throw new StartupError(`import: ${error.code}: ${error.message}`);
     throw error;
   });
   if (report.problems.length > 0) process.exitCode = 1;

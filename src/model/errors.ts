@@ -100,6 +100,44 @@ export class SlowConsumerError extends JobgraphError {
   }
 }
 
+/** The followed CryoSPARC refused an action; the message is CryoSPARC's. Nothing changed locally. */
+export class UpstreamError extends JobgraphError {
+  constructor(message: string, options?: JobgraphErrorOptions) {
+    super('UPSTREAM_ERROR', message, options);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** The followed CryoSPARC cannot be reached (or answered 5xx); nothing changed and nothing is sent later. Retryable. */
+export class UpstreamUnavailableError extends JobgraphError {
+  constructor(message: string, options?: JobgraphErrorOptions) {
+    super('UPSTREAM_UNAVAILABLE', message, { ...options, details: { ...options?.details, retryable: true } });
+    this.name = 'UpstreamUnavailableError';
+  }
+}
+
+/**
+ * A status only CryoSPARC's scheduler sets (launched, started, running,
+ * waiting) was asked of a followed CryoSPARC.
+ */
+export class SchedulerStatusError extends JobgraphError {
+  constructor(message: string, options?: JobgraphErrorOptions) {
+    super('SCHEDULER_STATUS', message, options);
+    this.name = 'SchedulerStatusError';
+  }
+}
+
+/**
+ * Data was pushed to a gateway that follows a CryoSPARC (`POST /ingest`,
+ * `--watch`, `import`): the followed instance is the one source of truth.
+ */
+export class UpstreamFollowedError extends JobgraphError {
+  constructor(message: string, options?: JobgraphErrorOptions) {
+    super('UPSTREAM_FOLLOWED', message, options);
+    this.name = 'UpstreamFollowedError';
+  }
+}
+
 /** True for any expected jobgraph error (any subclass). */
 export function isJobgraphError(error: unknown): error is JobgraphError {
   return error instanceof JobgraphError;

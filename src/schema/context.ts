@@ -1,6 +1,7 @@
 import type { Access } from '../model/access.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
+import { type JobControl, createLocalJobControl, scopeControl } from '../events/job-control.js';
 import type { JobStore } from '../store/job-store.js';
 import { scopeWriter } from '../events/scoped-writer.js';
 import { scopeStore } from '../store/scoped-store.js';
@@ -11,6 +12,8 @@ export interface Context {
   store: JobStore;
   loaders: Loaders;
   writer: JobWriter;
+  /** Control actions (the mutations): on jobgraph's copy, or sent to a followed CryoSPARC; narrowed to `access`. */
+  control: JobControl;
   bus: EventBus;
   /** Who is asking and what they may see; `store` and `writer` are already narrowed to it. */
   access: Access;
@@ -33,6 +36,8 @@ export interface StatusEventCounters {
 export interface ContextDeps {
   store: JobStore;
   writer: JobWriter;
+  /** Where control actions go. @default local control over `writer` */
+  control?: JobControl;
   bus: EventBus;
   subscriptionMaxLag?: number;
   access: Access;
@@ -41,7 +46,7 @@ export interface ContextDeps {
 }
 
 /** A request's context. `store` and `writer` are the shared ones; the context gets them narrowed to `access`. */
-export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
+export function createContext({ store, writer, control, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
   const scoped = scopeStore(store, access);
   return {
     store: scoped,
@@ -49,6 +54,7 @@ export function createContext({ store, writer, bus, subscriptionMaxLag = 10_000,
     // (A proxy, not a getter: yoga copies the context, which would call a getter at once.)
     loaders: onFirstUse(() => createLoaders(scoped)),
     writer: scopeWriter(writer, access),
+    control: scopeControl(control ?? createLocalJobControl(writer), access),
     bus,
     access,
     subscriptions: { maxLag: subscriptionMaxLag },

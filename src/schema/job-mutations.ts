@@ -3,7 +3,7 @@ import { MAX_TITLE_LENGTH } from '../model/document-limits.js';
 import { BadInputError, NotFoundError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
-import { applyStatusChange } from '../model/status-change.js';
+import type { ControlResult, JobControl } from '../events/job-control.js';
 import type { StoredStatusEvent } from '../store/job-store.js';
 import { builder } from './builder.js';
 import { uidInput } from './input-checks.js';
@@ -68,21 +68,21 @@ const JobPayloadRef = builder.objectRef<JobPayload>('JobPayload').implement({
   fields: (t) => ({ job: t.field({ type: JobRef, description: 'The job after the change.', resolve: (p) => p.job }) }),
 });
 
-async function change(ctx: Context, key: { projectUid: string; uid: string }, edit: (job: Job) => Job): Promise<JobPayload> {
-  const result = await ctx.writer.updateJob(key, edit);
+async function change(ctx: Context, key: { projectUid: string; uid: string }, act: (control: JobControl) => Promise<ControlResult | undefined>): Promise<JobPayload> {
+  const result = await act(ctx.control);
   if (!result) throw new NotFoundError(`Job ${key.projectUid}/${key.uid} does not exist.`);
   ctx.loaders.replaceJob(key, result.job);
   return result;
 }
 
-const now = () => new Date().toISOString();
+const key = (input: { projectUid: string; uid: string }) => ({ projectUid: input.projectUid, uid: input.uid });
 
 builder.mutationFields((t) => ({
   setJobStatus: t.field({
     type: SetJobStatusPayloadRef,
     description: 'Changes the status of a job, if the lifecycle allows it (else INVALID_TRANSITION, nothing changed).',
     args: { input: t.arg({ type: SetJobStatusInput, required: true, description: 'Which job and its new status.' }) },
-    resolve: (_r, { input }, ctx) => change(ctx, input, (job) => applyStatusChange(job, input.status as JobStatus, now())),
+    resolve: (_r, { input }, ctx) => change(ctx, input, (control) => control.setStatus(key(input), input.status as JobStatus)),
   }),
   updateJob: t.field({
     type: JobPayloadRef,
@@ -93,15 +93,7 @@ builder.mutationFields((t) => ({
       if (!parsed.success) {
         throw new BadInputError(parsed.error.issues.map((i) => `input.${i.path.join('.')}: ${i.message}`).join('; '));
       }
-      const edits = parsed.data;
-      return change(ctx, input, (job) => ({
-        ...job,
-        title: edits.title ?? job.title,
-        description: edits.description ?? job.description,
-        tags: edits.tags ?? job.tags,
-        priority: edits.priority ?? job.priority,
-        updated_at: now(),
-      }));
+      return change(ctx, input, (control) => control.update(key(input), parsed.data));
     },
   }),
   starJob: t.field({
@@ -109,12 +101,12 @@ builder.mutationFields((t) => ({
     description: 'Stars a job for the current user (idempotent).',
     args: { input: t.arg({ type: JobRefInput, required: true, description: 'Which job.' }) },
     resolve: (_r, { input }, ctx) =>
-      change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.includes(ctx.access.userId) ? job.starred_by : [...job.starred_by, ctx.access.userId] })),
+      change(ctx, input, (control) => control.star(key(input), ctx.access.userId, true)),
   }),
   unstarJob: t.field({
     type: JobPayloadRef,
     description: 'Removes the current user’s star from a job (idempotent).',
     args: { input: t.arg({ type: JobRefInput, required: true, description: 'Which job.' }) },
-    resolve: (_r, { input }, ctx) => change(ctx, input, (job) => ({ ...job, starred_by: job.starred_by.filter((u) => u !== ctx.access.userId) })),
+    resolve: (_r, { input }, ctx) => change(ctx, input, (control) => control.star(key(input), ctx.access.userId, false)),
   }),
 }));

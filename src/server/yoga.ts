@@ -7,6 +7,7 @@ import { schema } from '../schema/index.js';
 import { useInputChecks } from '../schema/input-checks.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobWriter } from '../events/job-writer.js';
+import type { JobControl } from '../events/job-control.js';
 import type { JobStore } from '../store/job-store.js';
 import { type Access, readScope } from '../model/access.js';
 import type { Metrics } from '../metrics.js';
@@ -29,6 +30,12 @@ export interface YogaDeps {
   store: JobStore;
   bus: EventBus;
   writer: JobWriter;
+  /** Where the control mutations go. @default local control over `writer` */
+  control?: JobControl;
+  /** Whether the followed CryoSPARC is reachable, reported by GET /ready (503 when false). @default undefined (nothing followed) */
+  upstreamReady?: () => boolean;
+  /** Why `POST /ingest` is refused (409 UPSTREAM_FOLLOWED), when a CryoSPARC is followed. @default undefined (accepted) */
+  ingestRefusal?: string;
   logger: Logger;
   /** Log positions a subscriber may fall behind before it is cut off. @default 10000 */
   subscriptionMaxLag?: number;
@@ -56,7 +63,7 @@ interface InitialContext {
 }
 
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-export function createYogaServer({ store, bus, writer, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy() }: YogaDeps): JobgraphYoga {
+export function createYogaServer({ store, bus, writer, control, upstreamReady, ingestRefusal, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy() }: YogaDeps): JobgraphYoga {
   const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -67,6 +74,7 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
         store,
         bus,
         writer,
+        control,
         subscriptionMaxLag,
         access: initial.access ?? resolveAccess(tokens, initial.request?.headers.get('authorization')),
         closeConnection: initial.socket ? (code, reason) => initial.socket!.close(code, reason) : undefined,
@@ -95,6 +103,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { JobWriter } from '../events/job-writer.js';
 import type { Job } from '../model/job.js';
 import { UnavailableError } from '../model/errors.js';
-import type { StoredStatusEvent } from '../store/job-store.js';
+import type { StoredStatusEvent, WriteJobsOptions } from '../store/job-store.js';
 import type { DocumentProblem } from './document-report.js';
 
 /** A valid job and where it came from, to locate a problem. */
@@ -74,11 +74,11 @@ export function describeRefusal(error: unknown): string {
  * refused document instead.
  * @throws the writer's error when the database itself fails (unreachable, full, read-only).
  */
-export async function writeJobsReportingRefusals(writer: JobWriter, jobs: readonly SourcedJob[], logger?: Logger): Promise<WriteJobsReport> {
+export async function writeJobsReportingRefusals(writer: JobWriter, jobs: readonly SourcedJob[], logger?: Logger, options?: WriteJobsOptions): Promise<WriteJobsReport> {
   const report: WriteJobsReport = { created: 0, updated: 0, events: [], problems: [] };
   if (jobs.length === 0) return report;
   try {
-    const result = await writer.writeJobs(jobs.map((j) => j.job));
+    const result = await writer.writeJobs(jobs.map((j) => j.job), options);
     return { ...result, problems: [] };
   } catch (error) {
     if (!isDocumentRefusal(error)) throw error;
@@ -90,7 +90,7 @@ export async function writeJobsReportingRefusals(writer: JobWriter, jobs: readon
   }
   for (const item of jobs) {
     try {
-      const result = await writer.writeJobs([item.job]);
+      const result = await writer.writeJobs([item.job], options);
       report.created += result.created;
       report.updated += result.updated;
       report.events.push(...result.events);

@@ -19,12 +19,28 @@ export interface Database {
   job_edges: JobEdgeTable;
   job_events: JobEventTable;
   deployment: DeploymentTable;
+  follower_positions: FollowerPositionTable;
+  leases: LeaseTable;
 }
 
 /** One row: the deployment's identity, drawn when its database was created (see the 2026_11_30_0002 migration). */
 export interface DeploymentTable {
   id: string;
   created_at: string;
+}
+
+/** Where a follower of another system stands (see the 2026_12_01_0001 migration). */
+export interface FollowerPositionTable {
+  source: string;
+  position: string;
+  updated_at: string;
+}
+
+/** Who holds a lease, until when (ISO-8601 UTC). */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
 }
 
 export interface ProjectTable {

@@ -222,5 +222,21 @@ export interface JobStore {
    */
   deploymentId(): Promise<string>;
 
+  /** Where the follower of `source` (e.g. `cryosparc:<url>`) stands, as it last wrote it; undefined before its first write. */
+  readFollowerPosition(source: string): Promise<string | undefined>;
+  /** The sources some follower recorded a position for (empty when the database never followed anything). */
+  listFollowerSources(): Promise<string[]>;
+  /** Records the follower's position (opaque text) for a restart to continue from. */
+  writeFollowerPosition(source: string, position: string): Promise<void>;
+  /**
+   * Takes the lease `name` for `holder` for `ttlMs`, or renews it when
+   * `holder` already has it. True when `holder` holds it now; false while
+   * another holder's lease has not expired. One statement: of several
+   * gateways sharing a database, exactly one holds a lease at a time.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up at once (when `holder` still has it), so another may take it without waiting for expiry. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -28,6 +28,7 @@ import type {
   WriteJobsResult,
 } from './job-store.js';
 import * as eventLog from './kysely-events.js';
+import * as follower from './kysely-follower.js';
 import * as jobReads from './kysely-jobs.js';
 import * as lineageReads from './kysely-lineage.js';
 import * as projectReads from './kysely-projects.js';
@@ -137,6 +138,26 @@ export class KyselyJobStore implements JobStore {
 
   deploymentId(): Promise<string> {
     return eventLog.deploymentId(this.db);
+  }
+
+  readFollowerPosition(source: string): Promise<string | undefined> {
+    return follower.readFollowerPosition(this.db, source);
+  }
+
+  listFollowerSources(): Promise<string[]> {
+    return follower.listFollowerSources(this.db);
+  }
+
+  writeFollowerPosition(source: string, position: string): Promise<void> {
+    return follower.writeFollowerPosition(this.db, source, position);
+  }
+
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return follower.acquireLease(this.db, name, holder, ttlMs);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return follower.releaseLease(this.db, name, holder);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import * as mDeployment from './migrations/2026_11_30_0002_deployment.js';
 import * as mJobColumns from './migrations/2026_11_30_0003_job_columns.js';
 import * as mDocCompression from './migrations/2026_11_30_0004_doc_compression.js';
 import * as mDocAsText from './migrations/2026_11_30_0005_doc_as_text.js';
+import * as mFollower from './migrations/2026_12_01_0001_follower.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_25_0001_create_tables': m0001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_30_0003_job_columns': mJobColumns,
   '2026_11_30_0004_doc_compression': mDocCompression,
   '2026_11_30_0005_doc_as_text': mDocAsText,
+  '2026_12_01_0001_follower': mFollower,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

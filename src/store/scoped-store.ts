@@ -21,6 +21,11 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
     updateJob: (key, change) => store.updateJob(key, change),
     lastEventSeq: () => store.lastEventSeq(),
     deploymentId: () => store.deploymentId(),
+    readFollowerPosition: (source) => store.readFollowerPosition(source),
+    listFollowerSources: () => store.listFollowerSources(),
+    writeFollowerPosition: (source, position) => store.writeFollowerPosition(source, position),
+    acquireLease: (name, holder, ttlMs) => store.acquireLease(name, holder, ttlMs),
+    releaseLease: (name, holder) => store.releaseLease(name, holder),
     close: () => store.close(),
     async findJobs(keys, options) {
       const found = await store.findJobs(keys.filter((k) => allowed(k.projectUid)), options);
