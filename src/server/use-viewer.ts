@@ -17,6 +17,8 @@ import type { Plugin } from 'graphql-yoga';
 export interface ViewerOptions {
   /** Directory of the built viewer (index.html and assets/). @default dist/web of the package */
   dir?: string;
+  /** The gateway has a tokens file: the page says so (`<html data-auth="token">`), and the app asks for a token before its first request. @default false */
+  tokensRequired?: boolean;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -42,14 +44,15 @@ interface Built {
   assets: Map<string, Buffer>;
 }
 
-export function useViewer({ dir = fileURLToPath(new URL('../../dist/web/', import.meta.url)) }: ViewerOptions = {}): Plugin {
+export function useViewer({ dir = fileURLToPath(new URL('../../dist/web/', import.meta.url)), tokensRequired = false }: ViewerOptions = {}): Plugin {
   let built: Built | undefined;
   const load = (): Built => {
     if (built?.page) return built;
     const assets = new Map<string, Buffer>();
     let page: Buffer | undefined;
     try {
-      page = readFileSync(join(dir, 'index.html'));
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      page = Buffer.from(tokensRequired ? html.replace('<html lang="en">', '<html lang="en" data-auth="token">') : html);
       for (const name of readdirSync(join(dir, 'assets'))) assets.set(name, readFileSync(join(dir, 'assets', name)));
     } catch {
       page = undefined;

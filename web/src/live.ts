@@ -16,8 +16,12 @@ export type StatusEvent = ViewerStatusChangedSubscription['jobStatusChanged'];
 export interface LiveOptions {
   onEvent(event: StatusEvent): void;
   onState(state: LiveState): void;
-  /** Called after a reconnect, once the replay has been asked for. */
-  onReconnected?(): void;
+  /**
+   * Called after a reconnect. `resumed`: the subscription asked for the events
+   * missed since the last one seen; false when none had been seen yet (there
+   * is no cursor to resume from), so the caller should read its data again.
+   */
+  onReconnected?(resumed: boolean): void;
   /** Consecutive failed attempts after which the state says "offline" (it keeps trying). @default 8 */
   offlineAfterAttempts?: number;
 }
@@ -67,7 +71,7 @@ export function startLive({ onEvent, onState, onReconnected, offlineAfterAttempt
       connected: () => {
         failures = 0;
         setState('live');
-        if (everConnected) onReconnected?.();
+        if (everConnected) onReconnected?.(variables.since !== null);
         everConnected = true;
       },
       closed: () => {

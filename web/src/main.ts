@@ -30,6 +30,8 @@ function showLiveState(state: LiveState) {
 }
 
 async function boot(): Promise<void> {
+  // The gateway marks its page when it has a tokens file: ask first rather than be refused.
+  if (document.documentElement.dataset.auth === 'token' && !readToken()) return askForToken(null);
   try {
     await request(ViewerProjectsDocument, {});
   } catch (error) {
@@ -43,7 +45,7 @@ async function boot(): Promise<void> {
   const live = startLive({
     onEvent: (event) => view?.onEvent(event),
     onState: showLiveState,
-    onReconnected: () => view?.onReconnected?.(),
+    onReconnected: (resumed) => view?.onReconnected?.(resumed),
   });
   showLiveState(live.state);
   const router = startRouter((route: Route) => {

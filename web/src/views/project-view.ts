@@ -129,6 +129,27 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
     }
   }
 
+  /** Reads the graph again (after a reconnect with no cursor to resume from): statuses change in place, new jobs are added. */
+  async function resync() {
+    try {
+      const graph = await loadProjectGraph(projectUid);
+      if (disposed || !graph.project) return;
+      total = graph.total;
+      let added = false;
+      for (const job of graph.jobs) {
+        if (jobs.has(job.uid)) applyStatus(job.uid, job.status);
+        else {
+          jobs.set(job.uid, job);
+          added = true;
+        }
+      }
+      if (added && !focus) await draw(newest(), false);
+      describe();
+    } catch {
+      // The next reconnect tries again.
+    }
+  }
+
   void (async () => {
     try {
       const graph = await loadProjectGraph(projectUid);
@@ -196,8 +217,9 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
       }
       return false;
     },
-    onReconnected() {
+    onReconnected(resumed) {
       table?.reload();
+      if (!resumed && loaded) void resync();
     },
     dispose() {
       disposed = true;

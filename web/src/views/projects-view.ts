@@ -27,7 +27,8 @@ export function createProjectsView(): View {
     cell.replaceChildren(h('span', { class: 'total' }, `${total} jobs`), h('ul', { class: 'counts' }, ...chips));
   };
 
-  void request(ViewerProjectsDocument, {}).then(
+  const load = () => request(ViewerProjectsDocument, {});
+  void load().then(
     (data) => {
       const rows = data.projects.edges.map(({ node }) => {
         counts.set(node.uid, new Map(node.jobCountsByStatus.map((c) => [c.status, c.count])));
@@ -49,6 +50,18 @@ export function createProjectsView(): View {
       if (event.previousStatus) byStatus.set(event.previousStatus, Math.max(0, (byStatus.get(event.previousStatus) ?? 0) - 1));
       byStatus.set(event.status, (byStatus.get(event.status) ?? 0) + 1);
       renderCounts(event.projectUid);
+    },
+    onReconnected(resumed: boolean) {
+      if (resumed) return;
+      void load().then(
+        (data) => {
+          for (const { node } of data.projects.edges) {
+            counts.set(node.uid, new Map(node.jobCountsByStatus.map((c) => [c.status, c.count])));
+            renderCounts(node.uid);
+          }
+        },
+        () => undefined,
+      );
     },
     dispose() {},
   };

@@ -5,8 +5,8 @@ import type { Route } from '../router.js';
 export interface View {
   readonly element: HTMLElement;
   onEvent(event: StatusEvent): void;
-  /** Called after a live reconnect (events missed meanwhile are replayed too). */
-  onReconnected?(): void;
+  /** Called after a live reconnect: missed events are replayed when `resumed`, otherwise the view reads its data again. */
+  onReconnected?(resumed: boolean): void;
   /** Takes a new route without being rebuilt; false when it cannot (then a new view is made). */
   update?(route: Route): boolean;
   dispose(): void;
