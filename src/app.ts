@@ -75,6 +75,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logWatcher = startLogWatcher({ store, bus, intervalMs: config.logWatchIntervalMs, logger });
   const writer = createJobWriter({ store, bus });
   const cryosparc = config.cryosparc ? await startFollowing(config, { store, writer, logger, metrics }) : undefined;
+  const demoActivity = config.demo && config.demoActivity ? await startDemo(store, writer, logger) : undefined;
   // Watch first, then import: a change made during the import is seen by one or the other.
   const watcher = config.watch ? await startWatching(config.watch, { store, writer, logger }) : undefined;
   const limits = limitsFrom(config);
@@ -135,6 +136,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     },
     async stop() {
+      demoActivity?.stop();
       tokensWatcher?.close();
       await metricsServer?.stop();
       logWatcher.stop();
@@ -160,6 +162,12 @@ function followTokensFile(tokens: TokenRegistry, ws: ReturnType<typeof attachWeb
 
 function logTokensNotReloaded(logger: Logger, tokens: TokenRegistry, error: unknown) {
   logger.error({ file: tokens.file, error: error instanceof Error ? error.message : String(error) }, 'tokens file not reloaded: the previous tokens stay in force');
+}
+
+/** `--demo`: a few demo jobs walk through their lifecycle through the writer, so that live views move (`--no-demo-activity` stops it). */
+async function startDemo(store: JobStore, writer: JobWriter, logger: Logger) {
+  const { startDemoActivity } = await import('./sources/synthetic/demo-activity.js');
+  return startDemoActivity({ store, writer, onError: (error) => logger.warn({ err: error }, 'demo activity: a step failed') });
 }
 
 /** The files and directories the settings name, checked before anything is opened. @throws StartupError */

@@ -48,6 +48,7 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'host',
   'port',
   'demo',
+  'demoActivity',
   'graphiql',
   'redis',
   'redisChannel',
@@ -65,13 +66,14 @@ withSettings(program.command('serve').description('serve GraphQL over HTTP, SSE 
   'cryosparcPollMs',
   'cryosparcProjects',
   ...LIMIT_SETTINGS,
-]).action(async (opts: ConfigInput & { graphiql?: boolean; introspection?: boolean; csrfPrevention?: boolean }) => {
+]).action(async (opts: ConfigInput & { graphiql?: boolean; demoActivity?: boolean; introspection?: boolean; csrfPrevention?: boolean }) => {
     const { serve } = await import('./commands/serve.js');
     // commander makes every `--no-x` flag true when absent; only an explicit false may override the environment.
     await serve(
       loadConfig({
         ...opts,
         graphiql: opts.graphiql === false ? false : undefined,
+        demoActivity: opts.demoActivity === false ? false : undefined,
         introspection: opts.introspection === false ? false : undefined,
         csrfPrevention: opts.csrfPrevention === false ? false : undefined,
       }),

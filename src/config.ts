@@ -11,6 +11,7 @@ export const SETTINGS = {
   host: { flag: '--host <host>', env: 'JOBGRAPH_HOST', help: 'interface to bind (default 127.0.0.1)' },
   port: { flag: '--port <port>', env: 'JOBGRAPH_PORT', help: 'port to listen on, 0 for any free one (default 4000)' },
   demo: { flag: '--demo', env: 'JOBGRAPH_DEMO', help: 'load the demo projects when the database has no project' },
+  demoActivity: { flag: '--no-demo-activity', env: 'JOBGRAPH_DEMO_ACTIVITY', help: 'with --demo: do not move demo jobs through their lifecycle every few seconds (env: false)' },
   graphiql: { flag: '--no-graphiql', env: 'JOBGRAPH_GRAPHIQL', help: 'do not serve GraphiQL (env: false)' },
   logLevel: { flag: '--log-level <level>', env: 'JOBGRAPH_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   pgSchema: { flag: '--pg-schema <name>', env: 'JOBGRAPH_PG_SCHEMA', help: 'PostgreSQL schema holding the tables (default public)' },
@@ -108,6 +109,8 @@ export const configSchema = z.object({
   port: port.default(4000),
   /** Load the demo projects when the database holds no project. */
   demo: boolish.default(false),
+  /** With `demo`: a few demo jobs walk through their lifecycle, one step every few seconds, so live views move. */
+  demoActivity: boolish.default(true),
   graphiql: boolish.default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   pgSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a lower-case SQL identifier' }).default('public'),

@@ -48,7 +48,20 @@ const IMPORTS = new Map(
   }),
 );
 
+const WEB = fileURLToPath(new URL('../web/', import.meta.url));
+
 describe('layer boundaries', () => {
+  it('the viewer (web/) is a client of the public API: it imports only its own modules and packages, never src/', () => {
+    const violations: string[] = [];
+    for (const file of files(join(WEB, 'src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+        const target = relative(WEB, join(file, '..', match[1]!));
+        if (target.startsWith('..')) violations.push(`${relative(WEB, file)} imports ${match[1]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('imports point one way: model ← store ← events ← schema ← server; sources over model, store and events', () => {
     const violations: string[] = [];
     for (const [file, targets] of IMPORTS) {

@@ -25,6 +25,7 @@ import { useSharedSubscriptionResults } from './use-shared-results.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
 import { type OriginPolicy, corsOptions, createOriginPolicy } from './origin-policy.js';
 import { useRequestErrorStatus } from './use-request-error-status.js';
+import { useViewer } from './use-viewer.js';
 
 export interface YogaDeps {
   store: JobStore;
@@ -51,6 +52,8 @@ export interface YogaDeps {
   metricsOnMainPort?: boolean;
   /** Which other origins get CORS headers (foreign ones are refused before yoga, see http-guards.ts). @default none */
   originPolicy?: OriginPolicy;
+  /** Serve the browser viewer on `/` and its routes (see use-viewer.ts); false leaves them to yoga (404). @default true */
+  viewer?: boolean;
 }
 
 export type JobgraphYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -63,7 +66,7 @@ interface InitialContext {
 }
 
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
-export function createYogaServer({ store, bus, writer, control, upstreamReady, ingestRefusal, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy() }: YogaDeps): JobgraphYoga {
+export function createYogaServer({ store, bus, writer, control, upstreamReady, ingestRefusal, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy(), viewer = true }: YogaDeps): JobgraphYoga {
   const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -103,6 +106,6 @@ export function createYogaServer({ store, bus, writer, control, upstreamReady, i
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), ...(viewer ? [useViewer({ tokensRequired: tokens !== null })] : []), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }
