@@ -38,7 +38,7 @@ export const SETTINGS = {
   executionTimeoutMs: { flag: '--execution-timeout-ms <ms>', env: 'JOBGRAPH_EXECUTION_TIMEOUT_MS', help: `longest a query or mutation may run (default ${LIMITS.executionTimeoutMs})` },
   persistedOperations: { flag: '--persisted-operations <file>', env: 'JOBGRAPH_PERSISTED_OPERATIONS', help: 'JSON file {"<sha256 of query>": "<query>"}: run only these operations' },
   introspection: { flag: '--no-introspection', env: 'JOBGRAPH_INTROSPECTION', help: 'refuse introspection queries (env: false)' },
-  csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept GET and form POSTs without the x-graphql-csrf header (env: false)' },
+  csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept form and text/plain POSTs without the x-graphql-csrf header (env: false)' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
