@@ -13,7 +13,8 @@
  *   or server-sent events (`SseLink`, graphql-sse), with `resumeLink` in front:
  *   both transports reconnect by themselves, and `resumeLink` keeps the
  *   operation's `since` at the last event's `cursor`, so a reconnect — also to
- *   a restarted gateway — replays exactly the events missed. Select `cursor`.
+ *   a restarted gateway — replays exactly the events missed. The operation
+ *   declares `$since: String`, passes it as the field's `since`, and selects `cursor`.
  *   Events carry the job (`job { id status … }`), which updates it in the cache.
  * - **Without a subscription link**, HttpLink sends subscriptions as Apollo's
  *   multipart HTTP protocol, which jobgraph serves too (no resume: the

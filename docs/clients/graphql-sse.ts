@@ -8,7 +8,8 @@
  *   answered 405 (`Allow: GET, POST`).
  * - graphql-sse retries a dropped stream with the request it was first given;
  *   `subscribeResumable` keeps that request's `since` at the cursor of the
- *   last event received (select `cursor`), so a reconnect — also to a
+ *   last event received (declare `$since: String`, pass it as the
+ *   field's `since` and select `cursor`, as in graphql-ws.ts), so a reconnect — also to a
  *   restarted gateway — replays exactly what was missed.
  * - With a tokens file, send the token as a header: `headers: { authorization: `Bearer ${token}` }`.
  *

@@ -4,8 +4,13 @@
  *
  * graphql-ws reconnects on its own but sends the subscription again as it was
  * first given. jobgraph resumes a subscription from `since`, so
- * `subscribeResumable` keeps `since` at the cursor of the last event received
- * (the subscription must select `cursor`): graphql-ws serialises the payload
+ * `subscribeResumable` keeps the variable `since` at the cursor of the last
+ * event received. The operation declares `$since: String`, passes it to the
+ * field and selects `cursor`:
+ *
+ *     subscription Live($since: String) { jobStatusChanged(projectUid: "P1", since: $since) { cursor jobUid status } }
+ *
+ * graphql-ws serialises the payload
  * again on every reconnect, and the gateway replays what was missed — across
  * a gateway restart too — each event exactly once.
  *
@@ -19,6 +24,8 @@ export function createJobgraphWsClient(url: string, options: Partial<ClientOptio
     url,
     // With tokens: the token goes in connection_init, e.g. connectionParams: { authorization: `Bearer ${token}` }.
     retryAttempts: Number.POSITIVE_INFINITY,
+    // Also when the gateway is not there at all (connection refused is an error event, not a close event).
+    shouldRetry: () => true,
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** retries, 5_000))),
     keepAlive: 10_000,
     ...options,

@@ -9,7 +9,7 @@
  * - **Subscriptions** over the graphql-ws websocket, resumed with
  *   `subscribeResumable` (graphql-ws.ts): the client reconnects by itself and
  *   the subscription continues after the last `cursor` it received — across a
- *   gateway restart too. Events carry `job { id status … }`, which updates the
+ *   gateway restart too (declare `$since: String` and pass it as the field's `since`). Events carry `job { id status … }`, which updates the
  *   cached job. (graphql-sse's `subscribeResumable` plugs in the same way.)
  * - With a tokens file: `fetchOptions: { headers: { authorization: `Bearer ${token}` } }`,
  *   and the token in the websocket's `connectionParams`.
@@ -25,9 +25,19 @@ import { subscribeResumable } from './graphql-ws.js';
 /** Types without an `id`: stored inside the object that holds them. */
 const EMBEDDED = ['JobConnection', 'JobConnectionEdge', 'ProjectConnection', 'ProjectEdge', 'PageInfo', 'JobStatusEvent', 'LineageConnection', 'LineageEdge'];
 
-export function createJobgraphUrqlClient({ url, ws }: { /** `http://host:port/graphql` */ url: string; /** For subscriptions: a client made by `createJobgraphWsClient`. */ ws?: WsClient }): Client {
+export interface JobgraphUrqlOptions {
+  /** `http://host:port/graphql` */
+  url: string;
+  /** For subscriptions: a client made by `createJobgraphWsClient`. */
+  ws?: WsClient;
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export function createJobgraphUrqlClient({ url, ws, fetch }: JobgraphUrqlOptions): Client {
   return new Client({
     url,
+    ...(fetch ? { fetch } : {}),
     exchanges: [
       cacheExchange({
         keys: Object.fromEntries(EMBEDDED.map((name) => [name, () => null])),

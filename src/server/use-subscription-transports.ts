@@ -130,17 +130,18 @@ function sseResponse(results: AsyncIterable<ExecutionResult>, fetchAPI: FetchAPI
 }
 
 function multipartResponse(results: AsyncIterable<ExecutionResult>, fetchAPI: FetchAPI, { heartbeatIntervalMs }: { heartbeatIntervalMs: number }): Response {
-  const part = (json: string) => `\r\n--${MULTIPART_BOUNDARY}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}`;
+  // Each part ends with the next delimiter, so a client reads it as soon as it arrives.
+  const part = (json: string) => `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n--${MULTIPART_BOUNDARY}`;
   return streamResponse(
     results,
     fetchAPI,
     { 'content-type': `multipart/mixed;boundary="${MULTIPART_BOUNDARY}";subscriptionSpec="1.0"`, connection: 'keep-alive', 'cache-control': 'no-cache' },
     {
-      first: part('{}'),
+      first: `\r\n--${MULTIPART_BOUNDARY}${part('{}')}`,
       each: (result) => part(`{"payload":${stringifyResult(result)}}`),
       idle: part('{}'),
       idleMs: heartbeatIntervalMs,
-      last: `\r\n--${MULTIPART_BOUNDARY}--\r\n`,
+      last: '--\r\n',
     },
   );
 }
