@@ -23,6 +23,7 @@ import { useReadiness } from './use-readiness.js';
 import { sourceEventOf, useSharedSubscriptionResults } from './use-shared-results.js';
 import { useSubscriptionTransports } from './use-subscription-transports.js';
 import { useErrorBodies } from './use-error-bodies.js';
+import { useHttpMethods } from './use-http-methods.js';
 import { encodeEventCursor } from '../events/event-cursor.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
 import { type OriginPolicy, corsOptions, createOriginPolicy } from './origin-policy.js';
@@ -106,6 +107,6 @@ export function createYogaServer({ store, bus, writer, logger, graphiql = true, 
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useErrorBodies(), useRequestErrorStatus(), useSubscriptionTransports({ eventIdOf }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useHttpMethods({ endpoint: '/graphql' }), useErrorBodies(), useRequestErrorStatus(), useSubscriptionTransports({ eventIdOf }), useReadiness({ store, bus }), useIngestEndpoint({ writer, logger, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }
