@@ -8,9 +8,9 @@
  *   answered 405 (`Allow: GET, POST`).
  * - graphql-sse retries a dropped stream with the request it was first given;
  *   `subscribeResumable` keeps that request's `since` at the cursor of the
- *   last event received (declare `$since: String`, pass it as the
- *   field's `since` and select `cursor`, as in graphql-ws.ts), so a reconnect — also to a
- *   restarted gateway — replays exactly what was missed.
+ *   last event received, so a reconnect — also to a restarted gateway —
+ *   replays exactly what was missed. The operation declares `$since: String`,
+ *   passes it as the field's `since` and selects `cursor` (as in graphql-ws.ts).
  * - With a tokens file, send the token as a header: `headers: { authorization: `Bearer ${token}` }`.
  *
  * Tested by test/clients/clients.test.ts against a running gateway.
