@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/server/token-file.js';
 import { seedTwoProjects } from '../helpers/dataset.js';
@@ -126,6 +127,18 @@ describe('HTTP transports for every client', () => {
         expect(response.headers.get('content-type'), method).toMatch(/^application\/json/);
         const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
         expect(body.errors[0]!.extensions.code, method).toBe('METHOD_NOT_ALLOWED');
+      }
+    });
+
+    it("tells graphql-sse's single connection mode, by its 405, that it is not served", async () => {
+      const client = createSseClient({ url: server.url, singleConnection: true, retryAttempts: 0 });
+      try {
+        const failure = await new Promise<unknown>((resolve) => {
+          client.subscribe({ query: SUBSCRIPTION }, { next: () => {}, error: resolve, complete: () => resolve(undefined) });
+        });
+        expect((failure as { response?: { status: number } }).response?.status).toBe(405);
+      } finally {
+        client.dispose();
       }
     });
 
