@@ -175,9 +175,10 @@ program
 program
   .command('schema')
   .description('print the GraphQL schema (SDL)')
-  .action(async () => {
+  .option('--possible-types', "print the possibleTypes map of interfaces and unions (JSON) that Apollo Client's cache needs, as possible-types.json holds it")
+  .action(async (opts: { possibleTypes?: boolean }) => {
     const { printSchema } = await import('./commands/schema.js');
-    printSchema();
+    printSchema({ possibleTypes: opts.possibleTypes === true });
   });
 
 program.parseAsync().catch((error: unknown) => {

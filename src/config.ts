@@ -39,7 +39,7 @@ export const SETTINGS = {
   executionTimeoutMs: { flag: '--execution-timeout-ms <ms>', env: 'JOBGRAPH_EXECUTION_TIMEOUT_MS', help: `longest a query or mutation may run (default ${LIMITS.executionTimeoutMs})` },
   persistedOperations: { flag: '--persisted-operations <file>', env: 'JOBGRAPH_PERSISTED_OPERATIONS', help: 'JSON file {"<sha256 of query>": "<query>"}: run only these operations' },
   introspection: { flag: '--no-introspection', env: 'JOBGRAPH_INTROSPECTION', help: 'refuse introspection queries (env: false)' },
-  csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept GET and form POSTs without the x-graphql-csrf header (env: false)' },
+  csrfPrevention: { flag: '--no-csrf-prevention', env: 'JOBGRAPH_CSRF_PREVENTION', help: 'accept form and text/plain POSTs without the x-graphql-csrf header (env: false)' },
   // Following a CryoSPARC instance: see sources/cryosparc/ and the README's "Follow a CryoSPARC instance".
   cryosparc: { flag: '--cryosparc <url>', env: 'JOBGRAPH_CRYOSPARC_URL', fallbackEnv: 'CRYOSPARC_BASE_URL', help: 'base URL of a CryoSPARC instance to follow, e.g. http://cryosparc.example.org:61000 (also read from CRYOSPARC_BASE_URL)' },
   cryosparcEmail: { flag: '--cryosparc-email <email>', env: 'JOBGRAPH_CRYOSPARC_EMAIL', help: 'CryoSPARC user to log in as (with --cryosparc-password)' },

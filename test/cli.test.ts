@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { printSortedSchema } from '../src/schema/index.js';
+import { printPossibleTypes, printSortedSchema } from '../src/schema/index.js';
 import { openStore } from '../src/store/open-store.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -18,6 +18,13 @@ describe('the jobgraph command', () => {
     const result = run('schema');
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(printSortedSchema());
+  });
+
+  it('prints the possibleTypes map Apollo Client needs, as possible-types.json holds it', () => {
+    const result = run('schema', '--possible-types');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(printPossibleTypes());
+    expect(JSON.parse(result.stdout)).toMatchObject({ Node: ['Job', 'Project', 'Workspace'], SchedulerTargetConfig: ['ClusterTargetConfig', 'NodeTargetConfig'] });
   });
 
   it('seeds realistic projects into the database it is given', async () => {

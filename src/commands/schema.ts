@@ -1,6 +1,6 @@
-/** `jobgraph schema`: prints the GraphQL schema (SDL), as `schema.graphql` holds it. */
-import { printSortedSchema } from '../schema/index.js';
+/** `jobgraph schema`: prints the GraphQL schema (SDL), as `schema.graphql` holds it, or the possibleTypes map. */
+import { printPossibleTypes, printSortedSchema } from '../schema/index.js';
 
-export function printSchema(): void {
-  process.stdout.write(printSortedSchema());
+export function printSchema({ possibleTypes = false }: { /** Print the `possibleTypes` map (possible-types.json) instead of the SDL. */ possibleTypes?: boolean } = {}): void {
+  process.stdout.write(possibleTypes ? printPossibleTypes() : printSortedSchema());
 }

@@ -82,6 +82,8 @@ function parseDateTime(value: unknown): string {
 
 builder.scalarType('DateTime', {
   description: 'An instant as an ISO-8601 string in UTC, e.g. `2026-11-25T12:00:00.000Z`.',
+  // RFC 3339 date-time, as the GraphQL Scalars spec pins it (clients map it to a string or a Date).
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   // Stored instants are already canonical (`…T…:…:….sssZ`, 24 characters): they go out as they are.
   serialize: (value) =>
     typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : value instanceof Date ? value.toISOString() : new Date(value as string).toISOString(),
@@ -91,6 +93,7 @@ builder.scalarType('DateTime', {
 
 builder.scalarType('JSON', {
   description: 'Any JSON value: free-form dictionaries such as job params, bench data and summaries.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc8259',
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: () => {

@@ -17,8 +17,12 @@ export interface Context {
   bus: EventBus;
   /** Who is asking and what they may see; `store` and `writer` are already narrowed to it. */
   access: Access;
-  /** Settings of subscriptions. */
-  subscriptions: { maxLag: number };
+  /**
+   * Settings of subscriptions. `resumeAfter` is the request's `Last-Event-ID`
+   * (an SSE client reconnecting, see docs/subscriptions.md): when present, a
+   * subscription resumes after it as if it were `since`, and wins over `since`.
+   */
+  subscriptions: { maxLag: number; resumeAfter?: string };
   /** Closes the client's connection (websocket clients only); used to cut off a slow consumer. */
   closeConnection?: (code: number, reason: string) => void;
   /** Where subscriptions count delivered and dropped status events (metrics); absent when nothing counts. */
@@ -40,13 +44,15 @@ export interface ContextDeps {
   control?: JobControl;
   bus: EventBus;
   subscriptionMaxLag?: number;
+  /** The request's `Last-Event-ID` header, when it has a non-empty one. */
+  lastEventId?: string;
   access: Access;
   closeConnection?: (code: number, reason: string) => void;
   statusEvents?: StatusEventCounters;
 }
 
 /** A request's context. `store` and `writer` are the shared ones; the context gets them narrowed to `access`. */
-export function createContext({ store, writer, control, bus, subscriptionMaxLag = 10_000, access, closeConnection, statusEvents }: ContextDeps): Context {
+export function createContext({ store, writer, control, bus, subscriptionMaxLag = 10_000, lastEventId, access, closeConnection, statusEvents }: ContextDeps): Context {
   const scoped = scopeStore(store, access);
   return {
     store: scoped,
@@ -57,7 +63,7 @@ export function createContext({ store, writer, control, bus, subscriptionMaxLag 
     control: scopeControl(control ?? createLocalJobControl(writer), access),
     bus,
     access,
-    subscriptions: { maxLag: subscriptionMaxLag },
+    subscriptions: lastEventId ? { maxLag: subscriptionMaxLag, resumeAfter: lastEventId } : { maxLag: subscriptionMaxLag },
     closeConnection,
     statusEvents,
   };

@@ -18,6 +18,9 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4429;
 
 type Payload = DeliveredStatusEvent | typeof OVERFLOW;
 
+const SINCE_DESCRIPTION =
+  'Cursor of the last event seen: first replay every later matching event, then continue live. Over SSE, a `Last-Event-ID` header (sent by a reconnecting EventSource) takes its place.';
+
 export const JobStatusEventRef = builder.objectRef<DeliveredStatusEvent>('JobStatusEvent').implement({
   description: 'A job changed status. Events come in log order, each once; resume after a disconnect by passing the last `cursor` as `since`.',
   fields: (t) => ({
@@ -46,7 +49,10 @@ function unwrap(payload: Payload): DeliveredStatusEvent {
   return payload;
 }
 
-function streamOptions(ctx: Context, since: string | null | undefined, info: GraphQLResolveInfo) {
+function streamOptions(ctx: Context, sinceArg: string | null | undefined, info: GraphQLResolveInfo) {
+  // An SSE client's Last-Event-ID is where this very stream got to before it was cut; the `since` it
+  // started with (still in its URL or body) is older.
+  const since = ctx.subscriptions.resumeAfter ?? sinceArg;
   return {
     jobColumnsOnly: !jobReadOf(info).document,
     store: ctx.store,
@@ -74,7 +80,7 @@ builder.subscriptionType({
         workspaceUid: t.arg.string({ description: 'Only jobs linked to this workspace.', ...uidInput('W') }),
         jobUid: t.arg.string({ description: 'Only this job (combine with projectUid).', ...uidInput('J') }),
         statuses: t.arg({ type: [JobStatusRef], description: 'Only changes into one of these statuses.' }),
-        since: t.arg.string({ description: 'Cursor of the last event seen: first replay every later matching event, then continue live.' }),
+        since: t.arg.string({ description: SINCE_DESCRIPTION }),
       },
       subscribe: (_root, args, ctx, info) => {
         const workspaceUid = args.workspaceUid;
@@ -97,7 +103,7 @@ builder.subscriptionType({
         projectUid: t.arg.string({ required: true, description: 'Project of the root job.', ...uidInput('P') }),
         uid: t.arg.string({ required: true, description: 'Root job uid.', ...uidInput('J') }),
         direction: t.arg({ type: LineageDirectionRef, defaultValue: 'DESCENDANTS', description: 'Which side of the root to follow.' }),
-        since: t.arg.string({ description: 'Cursor of the last event seen: first replay every later matching event, then continue live.' }),
+        since: t.arg.string({ description: SINCE_DESCRIPTION }),
       },
       subscribe: async (_root, args, ctx, info) => {
         const root = { projectUid: args.projectUid, uid: args.uid };

@@ -86,9 +86,10 @@ export interface Limits {
    */
   introspection: boolean;
   /**
-   * Reject requests a browser may send cross-site without a CORS preflight: a GET, or a
-   * POST with a form or text/plain content type, needs an `x-graphql-csrf` header
-   * (any value). Otherwise: HTTP 403 `CSRF_HEADER_REQUIRED`.
+   * Reject POSTs a browser may send cross-site without a CORS preflight: a POST with a
+   * form or text/plain content type needs an `x-graphql-csrf` header (any value).
+   * Otherwise: HTTP 403 `CSRF_HEADER_REQUIRED`. GETs need nothing: they can only query
+   * or subscribe (a mutation over GET is 405).
    * @default true
    */
   csrfPrevention: boolean;

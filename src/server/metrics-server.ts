@@ -29,7 +29,9 @@ export function createMetricsServer(metrics: Metrics, originPolicy: OriginPolicy
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET' }).end();
+      res
+        .writeHead(405, { allow: 'GET', 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ errors: [{ message: 'Use GET here.', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }));
       return;
     }
     metrics.registry.metrics().then(

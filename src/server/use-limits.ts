@@ -11,7 +11,7 @@ import { useStrictParsing } from './use-strict-parsing.js';
 type ArmorConfig = NonNullable<Parameters<typeof EnvelopArmorPlugin>[0]>;
 type ArmorCallbacks = Pick<NonNullable<ArmorConfig['maxDepth']>, 'onReject' | 'propagateOnRejection'>;
 
-/** The header a GET or a form POST must carry when CSRF prevention is on (any value). */
+/** The header a form or text/plain POST must carry when CSRF prevention is on (any value). */
 export const CSRF_HEADER = 'x-graphql-csrf';
 
 /**
@@ -24,7 +24,7 @@ export function useLimits(limits: Limits): Plugin[] {
   const plugins: Plugin[] = [];
   if (limits.csrfPrevention) {
     // Only the custom header counts: a form or text/plain POST always carries a content-type.
-    plugins.push(withCode(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), 'CSRF_HEADER_REQUIRED'));
+    plugins.push(postsOnly(withCode(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), 'CSRF_HEADER_REQUIRED')));
   }
   plugins.push(useStrictParsing({ maxJsonDepth: limits.maxJsonDepth }));
   if (limits.persistedOperations) plugins.push(usePersistedOperationsOnly(loadPersistedOperations(limits.persistedOperations)));
@@ -79,6 +79,26 @@ function useNoIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
+    },
+  };
+}
+
+/**
+ * The same plugin, with its onRequestParse run for POSTs only. A GET can only
+ * query or subscribe (yoga refuses a mutation over GET with 405), changes
+ * nothing, and the origin policy keeps other sites from reading its answer:
+ * it needs no custom header, so urql's GET queries and a browser's
+ * `EventSource` work as they are. Other methods reach yoga's 405 (with
+ * `Allow: GET, POST`) instead of a 403.
+ */
+function postsOnly(plugin: Plugin): Plugin {
+  const onRequestParse = plugin.onRequestParse;
+  if (!onRequestParse) return plugin;
+  return {
+    ...plugin,
+    onRequestParse(payload) {
+      if (payload.request.method !== 'POST') return;
+      return onRequestParse(payload);
     },
   };
 }

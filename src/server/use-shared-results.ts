@@ -28,6 +28,25 @@ interface EventResults {
 }
 const resultsByEvent = new WeakMap<object, EventResults>();
 
+/** The source event (a subscription's payload) each shared result was executed for. */
+const eventByResult = new WeakMap<object, object>();
+
+/**
+ * The subscription event a result was executed for (for status subscriptions,
+ * a DeliveredStatusEvent), or undefined for results this plugin did not make
+ * (a plugin downstream replaced it: a masked error, a revocation notice).
+ * The SSE transport writes its position as the event's `id:`.
+ */
+export function sourceEventOf(result: unknown): object | undefined {
+  return typeof result === 'object' && result !== null ? eventByResult.get(result) : undefined;
+}
+
+function remember(result: MaybePromise<ExecutionResult>, event: object): MaybePromise<ExecutionResult> {
+  if (typeof (result as Promise<ExecutionResult>).then === 'function') return (result as Promise<ExecutionResult>).then((done) => (eventByResult.set(done, event), done));
+  eventByResult.set(result, event);
+  return result;
+}
+
 /**
  * Executes each subscription event once per distinct operation instead of once
  * per subscriber. Ten thousand dashboards running the same subscription over
@@ -58,13 +77,13 @@ async function subscribeSharingResults(args: ExecutionArgs, scope: string): Prom
     if (typeof payload !== 'object' || payload === null) return run(payload);
     const results = resultsByEvent.get(payload);
     if (!results) {
-      const result = run(payload);
+      const result = remember(run(payload), payload);
       resultsByEvent.set(payload, { key, result });
       return result;
     }
     if (results.key === key) return results.result;
     let result = results.more?.get(key);
-    if (!result) (results.more ??= new Map()).set(key, (result = run(payload)));
+    if (!result) (results.more ??= new Map()).set(key, (result = remember(run(payload), payload)));
     return result;
   };
   const events = source[Symbol.asyncIterator]();

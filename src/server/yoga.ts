@@ -21,7 +21,11 @@ import { statusEventCounters, useMetrics } from './use-metrics.js';
 import { useTokenRevocation } from './use-token-revocation.js';
 import { useCompiledQueries } from './use-compiled-queries.js';
 import { useReadiness } from './use-readiness.js';
-import { useSharedSubscriptionResults } from './use-shared-results.js';
+import { sourceEventOf, useSharedSubscriptionResults } from './use-shared-results.js';
+import { useSubscriptionTransports } from './use-subscription-transports.js';
+import { useErrorBodies } from './use-error-bodies.js';
+import { useHttpMethods } from './use-http-methods.js';
+import { encodeEventCursor } from '../events/event-cursor.js';
 import { isLoggedError, useRequestLog } from './use-request-log.js';
 import { type OriginPolicy, corsOptions, createOriginPolicy } from './origin-policy.js';
 import { useRequestErrorStatus } from './use-request-error-status.js';
@@ -65,6 +69,12 @@ interface InitialContext {
   socket?: { close(code: number, reason: string): void };
 }
 
+/** The SSE `id:` of a subscription result: the cursor of the status event it was executed for. */
+function eventIdOf(result: unknown): string | undefined {
+  const event = sourceEventOf(result) as { seq?: unknown } | undefined;
+  return typeof event?.seq === 'number' ? encodeEventCursor(event.seq) : undefined;
+}
+
 /** The GraphQL HTTP handler: schema, per-request context, coded errors, GraphiQL and SSE. */
 export function createYogaServer({ store, bus, writer, control, upstreamReady, ingestRefusal, logger, graphiql = true, subscriptionMaxLag, tokens = null, metrics, limits = DEFAULT_LIMITS, metricsOnMainPort = true, originPolicy = createOriginPolicy(), viewer = true }: YogaDeps): JobgraphYoga {
   const statusEvents = metrics ? statusEventCounters(metrics) : undefined;
@@ -79,6 +89,8 @@ export function createYogaServer({ store, bus, writer, control, upstreamReady, i
         writer,
         control,
         subscriptionMaxLag,
+        // A reconnecting EventSource names the last event it got; subscriptions resume after it.
+        lastEventId: initial.request?.headers.get('last-event-id') || undefined,
         access: initial.access ?? resolveAccess(tokens, initial.request?.headers.get('authorization')),
         closeConnection: initial.socket ? (code, reason) => initial.socket!.close(code, reason) : undefined,
         statusEvents,
@@ -106,6 +118,6 @@ export function createYogaServer({ store, bus, writer, control, upstreamReady, i
     maxRequestBodySize: limits.maxBodyBytes,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
-    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useRequestErrorStatus(), ...(viewer ? [useViewer({ tokensRequired: tokens !== null })] : []), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
+    plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useHttpMethods({ endpoint: '/graphql' }), useErrorBodies(), useRequestErrorStatus(), ...(viewer ? [useViewer({ tokensRequired: tokens !== null })] : []), useSubscriptionTransports({ eventIdOf }), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],
   });
 }

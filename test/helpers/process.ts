@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** How long a server process may take to listen: tsx compiles the sources first, slowly on a busy machine. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface ServerProcess {
   url: string;
@@ -22,7 +24,7 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:[^"]+)"/.exec(output);

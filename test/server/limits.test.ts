@@ -329,15 +329,22 @@ describe('CSRF prevention', () => {
     expect((await sendQuery(server.url, '{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
   });
 
-  it('refuses a form POST or a GET without the x-graphql-csrf header with 403 CSRF_HEADER_REQUIRED, and accepts them with it', async () => {
+  it('refuses a form POST without the x-graphql-csrf header with 403 CSRF_HEADER_REQUIRED, and accepts it with it', async () => {
     const form = await send(server.url, { headers: FORM, body: formBody });
     expect(form.status).toBe(403);
     expect(form.codes).toEqual(['CSRF_HEADER_REQUIRED']);
-    const get = await send(getUrl(server.url), { method: 'GET' });
-    expect(get.status).toBe(403);
-    expect(get.codes).toEqual(['CSRF_HEADER_REQUIRED']);
+    const text = await send(server.url, { headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(text.status).toBe(403);
+    expect(text.codes).toEqual(['CSRF_HEADER_REQUIRED']);
     expect((await send(server.url, { headers: { ...FORM, 'x-graphql-csrf': '1' }, body: formBody })).body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('answers a GET query without the header (it can change nothing), with it as well, and refuses a GET mutation with 405', async () => {
+    expect((await send(getUrl(server.url), { method: 'GET' })).body).toEqual({ data: { __typename: 'Query' } });
     expect((await send(getUrl(server.url), { method: 'GET', headers: { 'x-graphql-csrf': '1' } })).body).toEqual({ data: { __typename: 'Query' } });
+    const mutation = await send(`${server.url}?${new URLSearchParams({ query: 'mutation { starJob(input: { projectUid: "P1", uid: "J1" }) { job { uid } } }' })}`, { method: 'GET' });
+    expect(mutation.status).toBe(405);
+    expect(mutation.codes).toEqual(['BAD_REQUEST']);
   });
 
   it('still serves GraphiQL to a browser on GET /graphql', async () => {
