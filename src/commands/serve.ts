@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 export async function serve(config: Config): Promise<void> {
   const app = await createApp(config);
   const { url, metricsUrl } = await app.start();
-  app.logger.info({ url, db: redact(config.db) }, `jobgraph listening on ${url}${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
+  const viewer = new URL('/', url).href;
+  app.logger.info({ url, viewer, db: redact(config.db) }, `jobgraph listening on ${url}${config.graphiql ? ' (GraphiQL in a browser)' : ''}; the job-graph viewer is on ${viewer}`);
   if (metricsUrl) app.logger.info({ metricsUrl }, `metrics on ${metricsUrl} (loopback only)`);
   const shutdown = async (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
