@@ -29,6 +29,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JOB_STATUSES, type JobStatus, canTransition } from '../model/job-status.js';
+import { STATUS_TIMESTAMP } from '../model/status-change.js';
 import { generateDataset } from '../sources/synthetic/generate.js';
 import { SYNTHETIC_CRYOSPARC_VERSION } from '../sources/synthetic/types.js';
 
@@ -90,17 +91,6 @@ class HttpError extends Error {
     super(message);
   }
 }
-
-const STAMP: Partial<Record<JobStatus, string>> = {
-  queued: 'queued_at',
-  launched: 'launched_at',
-  started: 'started_at',
-  running: 'running_at',
-  waiting: 'waiting_at',
-  completed: 'completed_at',
-  killed: 'killed_at',
-  failed: 'failed_at',
-};
 
 export class CryosparcSim {
   readonly email: string;
@@ -481,12 +471,12 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The fields a status change sets, as CryoSPARC keeps them. */
 function statusFields(doc: Doc, to: JobStatus, now: string): Doc {
   const fields: Doc = { status: to, status_num: JOB_STATUSES.indexOf(to) };
-  const stamp = STAMP[to];
+  const stamp = STATUS_TIMESTAMP[to];
   if (stamp) fields[stamp] = now;
   fields.queue_status = to === 'queued' ? 'actively_queued' : null;
   if (to === 'completed') fields.completed_count = ((doc.completed_count as number) ?? 0) + 1;
   if (to === 'building') {
-    for (const key of Object.values(STAMP)) fields[key] = null;
+    for (const key of Object.values(STATUS_TIMESTAMP)) fields[key] = null;
     fields.errors_run = [];
     fields.has_error = false;
   }

@@ -1,7 +1,8 @@
 import type { Job } from './job.js';
 import { JOB_STATUSES, type JobStatus, assertTransition } from './job-status.js';
 
-const STAMP: Partial<Record<JobStatus, keyof Job>> = {
+/** The timestamp field each status sets when a job enters it. */
+export const STATUS_TIMESTAMP: Partial<Record<JobStatus, keyof Job>> = {
   queued: 'queued_at',
   launched: 'launched_at',
   started: 'started_at',
@@ -20,13 +21,13 @@ const STAMP: Partial<Record<JobStatus, keyof Job>> = {
 export function applyStatusChange(job: Job, to: JobStatus, now: string): Job {
   assertTransition(job.status, to);
   const next: Job = { ...job, status: to, status_num: JOB_STATUSES.indexOf(to), updated_at: now };
-  const stamp = STAMP[to];
+  const stamp = STATUS_TIMESTAMP[to];
   if (stamp) (next as Record<string, unknown>)[stamp] = now;
   if (to === 'completed') next.completed_count = job.completed_count + 1;
   if (to === 'queued') next.queue_status = 'actively_queued';
   if (to !== 'queued') next.queue_status = null;
   if (to === 'building') {
-    for (const key of Object.values(STAMP)) (next as Record<string, unknown>)[key] = null;
+    for (const key of Object.values(STATUS_TIMESTAMP)) (next as Record<string, unknown>)[key] = null;
     next.errors_run = [];
     next.has_error = false;
     next.PID_main = null;
