@@ -165,6 +165,8 @@ export class CryosparcSim {
       });
     });
     this.server = server;
+    // Serialised once, up front: a first sync is then served as fast as the text can be sent, as a real instance's database would.
+    for (const key of this.order) this.textOf(this.docs.get(key)!);
     if (this.options.activity && !this.activityTimer) {
       this.activityTimer = setInterval(() => this.step(), this.options.activityMs ?? 1000);
       this.activityTimer.unref();
@@ -224,6 +226,30 @@ export class CryosparcSim {
     const ms = Math.max(Date.now(), this.lastStamp + 1);
     this.lastStamp = ms;
     return new Date(ms).toISOString();
+  }
+
+  /** `jobs.find`'s page: from the first `_id` after `after` (a binary search in `id` order), the matching jobs up to `limit`. */
+  private findJobs(query: URLSearchParams): Doc[] {
+    if (query.get('order') === '-1') return page(this.order.map((k) => this.docs.get(k)!).filter((d) => matches(d, query, JOB_LISTS)), query);
+    const after = query.get('after');
+    const requested = Number(query.get('limit') ?? 100);
+    const limit = Number.isInteger(requested) && requested > 0 ? requested : 100;
+    let low = 0;
+    if (after) {
+      let high = this.order.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((this.docs.get(this.order[mid]!)!._id as string) > after) high = mid;
+        else low = mid + 1;
+      }
+    }
+    const test = matcher(query, JOB_LISTS);
+    const found: Doc[] = [];
+    for (let i = low; i < this.order.length && found.length < limit; i++) {
+      const doc = this.docs.get(this.order[i]!)!;
+      if (test(doc)) found.push(doc);
+    }
+    return found;
   }
 
   private textOf(doc: Doc): string {
@@ -407,7 +433,7 @@ export class CryosparcSim {
         path: '/v5sim/jobs/search',
         query: ['id', 'project_uid', 'workspace_uid', 'uid', 'type', 'status', 'updated_at', 'deleted', 'order', 'after', 'limit'],
         handle: ({ query }) => {
-          const found = page(this.order.map((k) => this.docs.get(k)!).filter((d) => matches(d, query, ['project_uid', 'uid', 'status'])), query);
+          const found = this.findJobs(query);
           this.jobsServed += found.length;
           return new JsonText(`[${found.map((d) => this.textOf(d)).join(',')}]`);
         },
@@ -498,6 +524,29 @@ function requireParam(query: URLSearchParams, name: string): string {
   const value = query.get(name);
   if (value === null) throw new HttpError(422, `missing query parameter ${name}`);
   return value;
+}
+
+const JOB_LISTS = ['project_uid', 'uid', 'status'] as const;
+
+/** {@link matches} with the query read once, for many documents. */
+function matcher(query: URLSearchParams, lists: readonly string[]): (doc: Doc) => boolean {
+  const sets = lists.map((name) => [name, new Set(query.getAll(name))] as const).filter(([, values]) => values.size > 0);
+  const ids = new Set(query.getAll('id'));
+  const range = query.getAll('updated_at');
+  const from = range[0] ? Date.parse(range[0]) : undefined;
+  const to = range[1] ? Date.parse(range[1]) : undefined;
+  const deleted = query.get('deleted');
+  const wantDeleted = deleted === 'true' || deleted === '1';
+  return (doc) => {
+    for (const [name, values] of sets) if (!values.has(String(doc[name]))) return false;
+    if (ids.size > 0 && !ids.has(String(doc._id))) return false;
+    if (from !== undefined || to !== undefined) {
+      const at = Date.parse(doc.updated_at as string);
+      if (from !== undefined && at < from) return false;
+      if (to !== undefined && at > to) return false;
+    }
+    return Boolean(doc.deleted) === wantDeleted;
+  };
 }
 
 /** The reference's filters: list parameters match any value; `updated_at` is a (from, to) range; `deleted` defaults to false. */

@@ -127,16 +127,25 @@ export class CryosparcClient {
    * Calls the operation named `summary`. A 401 answer with email and
    * password configured logs in again and retries once.
    */
-  async call<T = unknown>(summary: string, { path = [], args = {} }: CallArgs = {}): Promise<CallResult<T>> {
+  async call<T = unknown>(summary: string, callArgs: CallArgs = {}): Promise<CallResult<T>> {
+    const { body: bytes, serverTimeMs } = await this.callBytes(summary, callArgs);
+    return { body: decodeJson(bytes, summary) as T, serverTimeMs };
+  }
+
+  /**
+   * Like {@link call}, but answers with the body's bytes, not decoded: a large
+   * answer (a page of jobs) can then be parsed elsewhere (a worker thread).
+   */
+  async callBytes(summary: string, { path = [], args = {} }: CallArgs = {}): Promise<CallResult<Uint8Array>> {
     const operation = this.operations.get(summary);
     if (!operation) throw new UpstreamError(`CryoSPARC does not offer the operation "${summary}".`);
     const request = buildRequest(this.apiUrl, operation, summary, path, args);
     try {
-      return (await this.fetchJson(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary)) as CallResult<T>;
+      return await this.fetchBytes(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary);
     } catch (error) {
       if (error instanceof UpstreamError && error.details?.status === 401 && 'email' in this.options.credentials) {
         await this.login();
-        return (await this.fetchJson(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary)) as CallResult<T>;
+        return await this.fetchBytes(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary);
       }
       throw error;
     }
@@ -155,6 +164,11 @@ export class CryosparcClient {
   }
 
   private async fetchJson(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, summary: string): Promise<CallResult> {
+    const { body: bytes, serverTimeMs } = await this.fetchBytes(url, init, summary);
+    return { body: decodeJson(bytes, summary), serverTimeMs };
+  }
+
+  private async fetchBytes(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, summary: string): Promise<CallResult<Uint8Array>> {
     this.options.onRequest?.(summary);
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -164,20 +178,31 @@ export class CryosparcClient {
     } catch (error) {
       throw new UpstreamUnavailableError(`CryoSPARC cannot be reached (${describeTransportError(error)}); retry shortly.`, { details: { operation: summary } });
     }
-    const text = await response.text().catch(() => '');
+    const bytes = await response.arrayBuffer().then((buffer) => new Uint8Array(buffer)).catch(() => new Uint8Array(0));
     const dateHeader = response.headers.get('date');
     const serverTimeMs = dateHeader ? Date.parse(dateHeader) : undefined;
     if (response.status >= 500) {
-      throw new UpstreamUnavailableError(`CryoSPARC failed to answer ${summary} (HTTP ${response.status}): ${upstreamMessage(text)}`, { details: { operation: summary, status: response.status } });
+      throw new UpstreamUnavailableError(`CryoSPARC failed to answer ${summary} (HTTP ${response.status}): ${upstreamMessage(utf8.decode(bytes))}`, { details: { operation: summary, status: response.status } });
     }
     if (response.status >= 400 || response.status < 200 || response.status >= 300) {
-      throw new UpstreamError(`CryoSPARC refused ${summary} (HTTP ${response.status}): ${upstreamMessage(text)}`, { details: { operation: summary, status: response.status } });
+      throw new UpstreamError(`CryoSPARC refused ${summary} (HTTP ${response.status}): ${upstreamMessage(utf8.decode(bytes))}`, { details: { operation: summary, status: response.status } });
     }
-    try {
-      return { body: text === '' ? null : JSON.parse(text), serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs };
-    } catch {
-      throw new UpstreamError(`CryoSPARC answered ${summary} with something that is not JSON.`, { details: { operation: summary, status: response.status } });
-    }
+    return { body: bytes, serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs };
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The JSON value of an answer's body (null for an empty one).
+ * @throws UpstreamError when it is not JSON
+ */
+export function decodeJson(bytes: Uint8Array, summary: string): unknown {
+  const text = utf8.decode(bytes);
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new UpstreamError(`CryoSPARC answered ${summary} with something that is not JSON.`, { details: { operation: summary } });
   }
 }
 
