@@ -77,10 +77,14 @@ interface RequestContext {
   user: string;
 }
 
-/** An answer already serialised. */
+/** An answer already serialised (UTF-8). */
 class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 class HttpError extends Error {
   constructor(
@@ -110,8 +114,8 @@ export class CryosparcSim {
   /** Job documents `jobs.find` answered with, in all. */
   jobsServed = 0;
   private readonly docs = new Map<string, Doc>();
-  /** JSON text of each document, made on first listing: a page is then joined, not serialised again. */
-  private readonly texts = new WeakMap<Doc, string>();
+  /** JSON text (UTF-8) of each document, made on first listing: a page is then copied together, not serialised again. */
+  private readonly texts = new WeakMap<Doc, Buffer>();
   /** Keys in `_id` order. */
   private readonly order: string[] = [];
   private readonly projects: Doc[] = [];
@@ -252,9 +256,9 @@ export class CryosparcSim {
     return found;
   }
 
-  private textOf(doc: Doc): string {
+  private textOf(doc: Doc): Buffer {
     let text = this.texts.get(doc);
-    if (text === undefined) this.texts.set(doc, (text = JSON.stringify(doc)));
+    if (text === undefined) this.texts.set(doc, (text = Buffer.from(JSON.stringify(doc))));
     return text;
   }
 
@@ -301,7 +305,7 @@ export class CryosparcSim {
     const url = new URL(req.url ?? '/', 'http://sim');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(body instanceof JsonText ? body.text : JSON.stringify(body));
+      res.end(body instanceof JsonText ? body.bytes : JSON.stringify(body));
     };
     try {
       if (!url.pathname.startsWith('/api/cmd/')) throw new HttpError(404, 'Not Found');
@@ -435,7 +439,7 @@ export class CryosparcSim {
         handle: ({ query }) => {
           const found = this.findJobs(query);
           this.jobsServed += found.length;
-          return new JsonText(`[${found.map((d) => this.textOf(d)).join(',')}]`);
+          return new JsonText(Buffer.concat([OPEN, ...found.flatMap((d, i) => (i === 0 ? [this.textOf(d)] : [COMMA, this.textOf(d)])), CLOSE]));
         },
       },
       {
