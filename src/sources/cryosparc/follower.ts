@@ -9,6 +9,11 @@
  *   window of deleted jobs (CryoSPARC lists those only when asked). Each page
  *   is one batch through the writer (one transaction, status events, bus), so
  *   a re-read job whose status did not move makes no event.
+ * - **Large pages** (a first sync, a burst of changes) are parsed and
+ *   validated in worker threads (`job-page-worker.ts`), which also build the
+ *   jobs' rows, while the main thread fetches and writes; the next page is
+ *   requested as soon as the previous one is parsed, a few pages ahead at
+ *   most, and pages are written in order.
  * - **Position**: the instance's own clock (its `Date` header) when the poll
  *   began, less a second for the header's precision. A job that changes while
  *   a window is paged has a later `updated_at` and falls in the next window;
@@ -66,7 +71,7 @@ export interface FollowerOptions {
   required: readonly string[];
   /** Jobs per `jobs.find` page. @default 500 */
   pageSize?: number;
-  /** Jobs per `jobs.find` page of the first sync. @default 1000 */
+  /** Jobs per `jobs.find` page of the first sync (larger: fewer requests while memory stays bounded). @default `pageSize` when given, else 1000 */
   firstSyncPageSize?: number;
   /**
    * Worker threads that parse and validate large pages (started when one
@@ -129,7 +134,7 @@ export class CryosparcFollower {
 
   constructor(private readonly options: FollowerOptions) {
     this.pageSize = options.pageSize ?? 500;
-    this.firstSyncPageSize = options.firstSyncPageSize ?? Math.max(this.pageSize, 1000);
+    this.firstSyncPageSize = options.firstSyncPageSize ?? options.pageSize ?? 1000;
     this.workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     this.overlapMs = options.overlapMs ?? 1000;
     this.leaseTtlMs = options.leaseTtlMs ?? Math.max(5 * options.pollMs, 3000);
