@@ -78,10 +78,14 @@ interface RequestContext {
   user: string;
 }
 
-/** An answer already serialised. */
+/** An answer already serialised (UTF-8). */
 class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 class HttpError extends Error {
   constructor(
@@ -100,8 +104,8 @@ export class CryosparcSim {
   /** Job documents `jobs.find` answered with, in all. */
   jobsServed = 0;
   private readonly docs = new Map<string, Doc>();
-  /** JSON text of each document, made on first listing: a page is then joined, not serialised again. */
-  private readonly texts = new WeakMap<Doc, string>();
+  /** JSON text (UTF-8) of each document, made on first listing: a page is then copied together, not serialised again. */
+  private readonly texts = new WeakMap<Doc, Buffer>();
   /** Keys in `_id` order. */
   private readonly order: string[] = [];
   private readonly projects: Doc[] = [];
@@ -155,6 +159,8 @@ export class CryosparcSim {
       });
     });
     this.server = server;
+    // Serialised once, up front: a first sync is then served as fast as the text can be sent, as a real instance's database would.
+    for (const key of this.order) this.textOf(this.docs.get(key)!);
     if (this.options.activity && !this.activityTimer) {
       this.activityTimer = setInterval(() => this.step(), this.options.activityMs ?? 1000);
       this.activityTimer.unref();
@@ -216,9 +222,33 @@ export class CryosparcSim {
     return new Date(ms).toISOString();
   }
 
-  private textOf(doc: Doc): string {
+  /** `jobs.find`'s page: from the first `_id` after `after` (a binary search in `id` order), the matching jobs up to `limit`. */
+  private findJobs(query: URLSearchParams): Doc[] {
+    if (query.get('order') === '-1') return page(this.order.map((k) => this.docs.get(k)!).filter((d) => matches(d, query, JOB_LISTS)), query);
+    const after = query.get('after');
+    const requested = Number(query.get('limit') ?? 100);
+    const limit = Number.isInteger(requested) && requested > 0 ? requested : 100;
+    let low = 0;
+    if (after) {
+      let high = this.order.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((this.docs.get(this.order[mid]!)!._id as string) > after) high = mid;
+        else low = mid + 1;
+      }
+    }
+    const test = matcher(query, JOB_LISTS);
+    const found: Doc[] = [];
+    for (let i = low; i < this.order.length && found.length < limit; i++) {
+      const doc = this.docs.get(this.order[i]!)!;
+      if (test(doc)) found.push(doc);
+    }
+    return found;
+  }
+
+  private textOf(doc: Doc): Buffer {
     let text = this.texts.get(doc);
-    if (text === undefined) this.texts.set(doc, (text = JSON.stringify(doc)));
+    if (text === undefined) this.texts.set(doc, (text = Buffer.from(JSON.stringify(doc))));
     return text;
   }
 
@@ -265,7 +295,7 @@ export class CryosparcSim {
     const url = new URL(req.url ?? '/', 'http://sim');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(body instanceof JsonText ? body.text : JSON.stringify(body));
+      res.end(body instanceof JsonText ? body.bytes : JSON.stringify(body));
     };
     try {
       if (!url.pathname.startsWith('/api/cmd/')) throw new HttpError(404, 'Not Found');
@@ -397,9 +427,9 @@ export class CryosparcSim {
         path: '/v5sim/jobs/search',
         query: ['id', 'project_uid', 'workspace_uid', 'uid', 'type', 'status', 'updated_at', 'deleted', 'order', 'after', 'limit'],
         handle: ({ query }) => {
-          const found = page(this.order.map((k) => this.docs.get(k)!).filter((d) => matches(d, query, ['project_uid', 'uid', 'status'])), query);
+          const found = this.findJobs(query);
           this.jobsServed += found.length;
-          return new JsonText(`[${found.map((d) => this.textOf(d)).join(',')}]`);
+          return new JsonText(Buffer.concat([OPEN, ...found.flatMap((d, i) => (i === 0 ? [this.textOf(d)] : [COMMA, this.textOf(d)])), CLOSE]));
         },
       },
       {
@@ -488,6 +518,29 @@ function requireParam(query: URLSearchParams, name: string): string {
   const value = query.get(name);
   if (value === null) throw new HttpError(422, `missing query parameter ${name}`);
   return value;
+}
+
+const JOB_LISTS = ['project_uid', 'uid', 'status'] as const;
+
+/** {@link matches} with the query read once, for many documents. */
+function matcher(query: URLSearchParams, lists: readonly string[]): (doc: Doc) => boolean {
+  const sets = lists.map((name) => [name, new Set(query.getAll(name))] as const).filter(([, values]) => values.size > 0);
+  const ids = new Set(query.getAll('id'));
+  const range = query.getAll('updated_at');
+  const from = range[0] ? Date.parse(range[0]) : undefined;
+  const to = range[1] ? Date.parse(range[1]) : undefined;
+  const deleted = query.get('deleted');
+  const wantDeleted = deleted === 'true' || deleted === '1';
+  return (doc) => {
+    for (const [name, values] of sets) if (!values.has(String(doc[name]))) return false;
+    if (ids.size > 0 && !ids.has(String(doc._id))) return false;
+    if (from !== undefined || to !== undefined) {
+      const at = Date.parse(doc.updated_at as string);
+      if (from !== undefined && at < from) return false;
+      if (to !== undefined && at > to) return false;
+    }
+    return Boolean(doc.deleted) === wantDeleted;
+  };
 }
 
 /** The reference's filters: list parameters match any value; `updated_at` is a (from, to) range; `deleted` defaults to false. */

@@ -18,6 +18,8 @@
  * carries the token or the password.
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { UpstreamError, UpstreamUnavailableError } from '../../model/errors.js';
 
 /** How to authenticate: a token as is, or an email and password to `login` with. */
@@ -77,6 +79,8 @@ export class CryosparcClient {
   private operations = new Map<string, Operation>();
   private token: string | undefined;
   private readonly timeoutMs: number;
+  private httpAgent: http.Agent | undefined;
+  private httpsAgent: https.Agent | undefined;
   /** CryoSPARC's version (`config.get_version`), once discovered. */
   version = 'unknown version';
 
@@ -127,16 +131,25 @@ export class CryosparcClient {
    * Calls the operation named `summary`. A 401 answer with email and
    * password configured logs in again and retries once.
    */
-  async call<T = unknown>(summary: string, { path = [], args = {} }: CallArgs = {}): Promise<CallResult<T>> {
+  async call<T = unknown>(summary: string, callArgs: CallArgs = {}): Promise<CallResult<T>> {
+    const { body: bytes, serverTimeMs } = await this.callBytes(summary, callArgs);
+    return { body: decodeJson(bytes, summary) as T, serverTimeMs };
+  }
+
+  /**
+   * Like {@link call}, but answers with the body's bytes, not decoded: a large
+   * answer (a page of jobs) can then be parsed elsewhere (a worker thread).
+   */
+  async callBytes(summary: string, { path = [], args = {} }: CallArgs = {}): Promise<CallResult<Uint8Array>> {
     const operation = this.operations.get(summary);
     if (!operation) throw new UpstreamError(`CryoSPARC does not offer the operation "${summary}".`);
     const request = buildRequest(this.apiUrl, operation, summary, path, args);
     try {
-      return (await this.fetchJson(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary)) as CallResult<T>;
+      return await this.fetchBytes(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary);
     } catch (error) {
       if (error instanceof UpstreamError && error.details?.status === 401 && 'email' in this.options.credentials) {
         await this.login();
-        return (await this.fetchJson(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary)) as CallResult<T>;
+        return await this.fetchBytes(request.url, { method: operation.method, headers: request.headers, body: request.body }, summary);
       }
       throw error;
     }
@@ -155,35 +168,95 @@ export class CryosparcClient {
   }
 
   private async fetchJson(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, summary: string): Promise<CallResult> {
+    const { body: bytes, serverTimeMs } = await this.fetchBytes(url, init, summary);
+    return { body: decodeJson(bytes, summary), serverTimeMs };
+  }
+
+  private async fetchBytes(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, summary: string): Promise<CallResult<Uint8Array>> {
     this.options.onRequest?.(summary);
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let response: Response;
+    let response: RawResponse;
     try {
-      response = await fetch(url, { method: init.method, headers, body: init.body, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.request(url, { method: init.method, headers, body: init.body });
     } catch (error) {
       throw new UpstreamUnavailableError(`CryoSPARC cannot be reached (${describeTransportError(error)}); retry shortly.`, { details: { operation: summary } });
     }
-    const text = await response.text().catch(() => '');
-    const dateHeader = response.headers.get('date');
+    const { bytes } = response;
+    const dateHeader = response.date;
     const serverTimeMs = dateHeader ? Date.parse(dateHeader) : undefined;
     if (response.status >= 500) {
-      throw new UpstreamUnavailableError(`CryoSPARC failed to answer ${summary} (HTTP ${response.status}): ${upstreamMessage(text)}`, { details: { operation: summary, status: response.status } });
+      throw new UpstreamUnavailableError(`CryoSPARC failed to answer ${summary} (HTTP ${response.status}): ${upstreamMessage(utf8.decode(bytes))}`, { details: { operation: summary, status: response.status } });
     }
     if (response.status >= 400 || response.status < 200 || response.status >= 300) {
-      throw new UpstreamError(`CryoSPARC refused ${summary} (HTTP ${response.status}): ${upstreamMessage(text)}`, { details: { operation: summary, status: response.status } });
+      throw new UpstreamError(`CryoSPARC refused ${summary} (HTTP ${response.status}): ${upstreamMessage(utf8.decode(bytes))}`, { details: { operation: summary, status: response.status } });
     }
-    try {
-      return { body: text === '' ? null : JSON.parse(text), serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs };
-    } catch {
-      throw new UpstreamError(`CryoSPARC answered ${summary} with something that is not JSON.`, { details: { operation: summary, status: response.status } });
-    }
+    return { body: bytes, serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs };
+  }
+
+  /**
+   * One HTTP exchange with node:http (over keep-alive connections): a page
+   * of jobs is megabytes, and its bytes arrive here with one copy, to be
+   * handed to a worker as they are. Fails on a transport error or after the timeout.
+   */
+  private request(url: string, init: { method: string; headers: Record<string, string>; body?: string | undefined }): Promise<RawResponse> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const agent = secure ? (this.httpsAgent ??= new https.Agent({ keepAlive: true })) : (this.httpAgent ??= new http.Agent({ keepAlive: true }));
+    const headers: Record<string, string | number> = { ...init.headers };
+    if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
+    return new Promise<RawResponse>((resolve, reject) => {
+      const request = (secure ? https : http).request(target, { method: init.method, headers, agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
+        const chunks: Buffer[] = [];
+        let length = 0;
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          length += chunk.length;
+        });
+        response.on('end', () => {
+          // A fresh buffer of its own (never a slice of Node's shared pool), so that it can be transferred to a worker.
+          const bytes = new Uint8Array(length);
+          let offset = 0;
+          for (const chunk of chunks) {
+            bytes.set(chunk, offset);
+            offset += chunk.length;
+          }
+          resolve({ status: response.statusCode ?? 0, date: response.headers.date, bytes });
+        });
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(init.body);
+    });
+  }
+}
+
+interface RawResponse {
+  status: number;
+  date: string | undefined;
+  bytes: Uint8Array;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The JSON value of an answer's body (null for an empty one).
+ * @throws UpstreamError when it is not JSON
+ */
+export function decodeJson(bytes: Uint8Array, summary: string): unknown {
+  const text = utf8.decode(bytes);
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new UpstreamError(`CryoSPARC answered ${summary} with something that is not JSON.`, { details: { operation: summary } });
   }
 }
 
 /** `ECONNREFUSED`, `timed out`, … — never the request (which carries the token). */
 function describeTransportError(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
   return 'connection failed';

@@ -9,6 +9,11 @@
  *   window of deleted jobs (CryoSPARC lists those only when asked). Each page
  *   is one batch through the writer (one transaction, status events, bus), so
  *   a re-read job whose status did not move makes no event.
+ * - **Large pages** (a first sync, a burst of changes) are parsed and
+ *   validated in worker threads (`job-page-worker.ts`), which also build the
+ *   jobs' rows, while the main thread fetches and writes; the next page is
+ *   requested as soon as the previous one is parsed, a few pages ahead at
+ *   most, and pages are written in order.
  * - **Position**: the instance's own clock (its `Date` header) when the poll
  *   began, less a second for the header's precision. A job that changes while
  *   a window is paged has a later `updated_at` and falls in the next window;
@@ -22,15 +27,20 @@
  *   one) is skipped. Polled writes and control actions are serialised.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { JobWriter } from '../../events/job-writer.js';
 import { UpstreamError, UpstreamUnavailableError } from '../../model/errors.js';
 import { type Job, safeParseJobDocument } from '../../model/job.js';
+import { preparedJob } from '../../store/job-rows.js';
 import { safeParseProjectDocument, safeParseWorkspaceDocument, type Project, type Workspace } from '../../model/project.js';
 import type { JobStore, StoredStatusEvent } from '../../store/job-store.js';
 import { zodProblems } from '../document-report.js';
+import { createWorkerPool, type WorkerPool } from '../worker-pool.js';
 import { type SourcedJob, type WriteJobsReport, writeJobsReportingRefusals } from '../write-jobs.js';
 import { type CallResult, type CryosparcClient, CryosparcSetupError } from './api-client.js';
+import { type InvalidDoc, notJson, type PageHead, pageHead, parsePage, type RawDoc, validateDoc } from './job-page.js';
+import type { JobPageNote, JobPageRequest, JobPageResponse } from './job-page-protocol.js';
 
 /** Where the follower reports what it does (Prometheus metrics in the gateway). */
 export interface FollowerObserver {
@@ -61,6 +71,14 @@ export interface FollowerOptions {
   required: readonly string[];
   /** Jobs per `jobs.find` page. @default 500 */
   pageSize?: number;
+  /** Jobs per `jobs.find` page of the first sync (larger: fewer requests while memory stays bounded). @default `pageSize` when given, else 1000 */
+  firstSyncPageSize?: number;
+  /**
+   * Worker threads that parse and validate large pages (started when one
+   * comes, stopped after the poll), so the main thread only writes; 0 to do
+   * everything on the main thread. @default available cores − 1, 1 to 4
+   */
+  workers?: number;
   /** How far before its position each poll's window starts. @default 1000 */
   overlapMs?: number;
   /** How long the follower lease lasts without renewal. @default max(5 × pollMs, 3000) */
@@ -83,11 +101,21 @@ const PROJECT_REFRESH_POLLS = 60;
 /** The `Date` header has second precision. */
 const CLOCK_PRECISION_MS = 1000;
 
-type RawDoc = Record<string, unknown>;
+/** A page this large (about 30 jobs) is parsed and validated by the workers; a smaller one on the main thread. */
+const POOL_MIN_BYTES = 256 * 1024;
+
+/** A page ready to apply: its valid jobs (with their workspaces, read without parsing a prepared job's document) and its invalid documents. */
+interface PreparedPage {
+  jobs: { job: Job; workspaces: readonly string[] }[];
+  invalid: InvalidDoc[];
+}
 
 export class CryosparcFollower {
   readonly holder = randomUUID();
   private readonly pageSize: number;
+  private readonly firstSyncPageSize: number;
+  private readonly workers: number;
+  private pool: WorkerPool<JobPageRequest, JobPageResponse, JobPageNote> | undefined;
   private readonly overlapMs: number;
   private readonly leaseTtlMs: number;
   private readonly maxBackoffMs: number;
@@ -106,6 +134,8 @@ export class CryosparcFollower {
 
   constructor(private readonly options: FollowerOptions) {
     this.pageSize = options.pageSize ?? 500;
+    this.firstSyncPageSize = options.firstSyncPageSize ?? options.pageSize ?? 1000;
+    this.workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     this.overlapMs = options.overlapMs ?? 1000;
     this.leaseTtlMs = options.leaseTtlMs ?? Math.max(5 * options.pollMs, 3000);
     this.maxBackoffMs = options.maxBackoffMs ?? Math.min(Math.max(10 * options.pollMs, 1000), 15_000);
@@ -150,6 +180,7 @@ export class CryosparcFollower {
     await this.lock.catch(() => {});
     if (this.leading) await this.options.store.releaseLease(FOLLOWER_LEASE, this.holder).catch(() => {});
     this.leading = false;
+    await this.closePool();
   }
 
   /**
@@ -251,8 +282,13 @@ export class CryosparcFollower {
       // After a restart, read projects and workspaces again (few), not the jobs.
       if (this.position) await this.syncProjects();
     }
-    if (!this.position) await this.firstSync();
-    else await this.poll(this.position);
+    try {
+      if (!this.position) await this.firstSync();
+      else await this.poll(this.position);
+    } finally {
+      // The workers cost memory: only large pages (a first sync, a burst of changes) need them.
+      await this.closePool();
+    }
     this.setUp(true);
     this.options.observer?.poll('ok');
   }
@@ -262,10 +298,10 @@ export class CryosparcFollower {
     const serverTime = await this.syncProjects();
     let jobs = 0;
     let maxUpdated = '';
-    await this.pageJobs({}, async (page) => {
-      jobs += page.length;
-      for (const raw of page) if (typeof raw.updated_at === 'string' && raw.updated_at > maxUpdated) maxUpdated = raw.updated_at;
-      await this.applyPage(page, false);
+    await this.pageJobs({}, this.firstSyncPageSize, async (head, page) => {
+      jobs += head.count;
+      if (head.maxUpdated > maxUpdated) maxUpdated = head.maxUpdated;
+      await this.applyPage(await page(), false);
     });
     const since = serverTime !== undefined ? new Date(serverTime - CLOCK_PRECISION_MS).toISOString() : maxUpdated || new Date(0).toISOString();
     await this.savePosition({ since });
@@ -277,9 +313,9 @@ export class CryosparcFollower {
     let serverTime: number | undefined;
     let maxUpdated = position.since;
     for (const deleted of [false, true]) {
-      const first = await this.pageJobs({ updated_at: window, deleted }, async (page) => {
-        for (const raw of page) if (typeof raw.updated_at === 'string' && raw.updated_at > maxUpdated) maxUpdated = raw.updated_at;
-        await this.applyPage(page, true);
+      const first = await this.pageJobs({ updated_at: window, deleted }, this.pageSize, async (head, page) => {
+        if (head.maxUpdated > maxUpdated) maxUpdated = head.maxUpdated;
+        await this.applyPage(await page(), true);
       });
       serverTime ??= first;
     }
@@ -295,26 +331,87 @@ export class CryosparcFollower {
 
   /**
    * Pages `jobs.find` by `id` with `filter`, handing each page to `onPage`
-   * while the next one is fetched. Resolves to the instance's clock at the first answer.
+   * in order. Pipelined: the next page is requested as soon as this one is
+   * parsed (its last id known), and up to one page per worker (at least two)
+   * is parsed and validated ahead of the one being written, so memory stays
+   * bounded. A failed request stops the paging once the pages before it are
+   * applied. Resolves to the instance's clock at the first answer.
    */
-  private async pageJobs(filter: Record<string, unknown>, onPage: (page: RawDoc[]) => Promise<void>): Promise<number | undefined> {
+  private async pageJobs(
+    filter: Record<string, unknown>,
+    pageSize: number,
+    onPage: (head: PageHead, page: () => Promise<PreparedPage>) => Promise<void>,
+  ): Promise<number | undefined> {
     const projects = this.options.projects.length > 0 ? { project_uid: this.options.projects } : {};
-    const fetchPage = (after: string | undefined) =>
-      this.options.client.call<RawDoc[]>('jobs.find', { args: { ...filter, ...projects, order: 1, limit: this.pageSize, ...(after ? { after } : {}) } });
-    let serverTime: number | undefined;
-    let next: Promise<CallResult<RawDoc[]>> | undefined = fetchPage(undefined);
-    while (next) {
-      const answer: CallResult<RawDoc[]> = await next;
-      serverTime ??= answer.serverTimeMs;
-      const page: RawDoc[] = Array.isArray(answer.body) ? answer.body : [];
-      const last = page.at(-1);
-      const lastId = last ? (last._id ?? last.id) : undefined;
-      next = page.length >= this.pageSize && typeof lastId === 'string' ? fetchPage(lastId) : undefined;
+    const fetchPage = (after: string | undefined) => {
+      const request = this.options.client.callBytes('jobs.find', { args: { ...filter, ...projects, order: 1, limit: pageSize, ...(after ? { after } : {}) } });
       // A failed write must not leave the prefetched request's failure unhandled.
-      next?.catch(() => {});
-      await onPage(page);
+      request.catch(() => {});
+      return request;
+    };
+    const ahead = Math.max(2, this.workers + 1);
+    const ready: { head: PageHead; page: () => Promise<PreparedPage> }[] = [];
+    let serverTime: number | undefined;
+    let next: Promise<CallResult<Uint8Array>> | undefined = fetchPage(undefined);
+    let failure: { error: unknown } | undefined;
+    while (next || ready.length > 0) {
+      if (next && ready.length < ahead) {
+        try {
+          const answer = await next;
+          next = undefined;
+          serverTime ??= answer.serverTimeMs;
+          const prepared = this.preparePage(answer.body);
+          const head = await prepared.head;
+          ready.push({ head, page: prepared.page });
+          if (head.count >= pageSize && head.lastId !== undefined) next = fetchPage(head.lastId);
+        } catch (error) {
+          failure = { error };
+          next = undefined;
+        }
+        continue;
+      }
+      const { head, page } = ready.shift()!;
+      await onPage(head, page);
     }
+    if (failure) throw failure.error;
     return serverTime;
+  }
+
+  /**
+   * Parses a page of `jobs.find`: a large one in a worker (its head comes as
+   * soon as it is parsed, its jobs once validated, as jobs whose rows are
+   * already built), a small one here (validated when applied).
+   */
+  private preparePage(bytes: Uint8Array): { head: Promise<PageHead>; page: () => Promise<PreparedPage> } {
+    if (this.workers < 1 || bytes.byteLength < POOL_MIN_BYTES) {
+      try {
+        const docs = parsePage(bytes);
+        return { head: Promise.resolve(pageHead(docs)), page: async () => validatePage(docs) };
+      } catch (error) {
+        return { head: Promise.reject(error), page: () => Promise.reject(error) };
+      }
+    }
+    this.pool ??= createWorkerPool<JobPageRequest, JobPageResponse, JobPageNote>(new URL('./job-page-worker.js', import.meta.url), this.workers, 'CryoSPARC page pool');
+    let told: (note: JobPageNote) => void = () => {};
+    let failed: (error: unknown) => void = () => {};
+    const head = new Promise<PageHead>((resolve, reject) => {
+      told = (note) => ('head' in note ? resolve(note.head) : reject(notJson()));
+      failed = reject;
+    });
+    const answer = this.pool.submit({ bytes }, { transfer: [bytes.buffer as ArrayBuffer], onNote: told });
+    answer.catch(failed);
+    const page = answer.then(({ rows, invalid }) => ({
+      jobs: rows.map((r) => ({ job: preparedJob(r), workspaces: r.workspaces.map((w) => w.workspace_uid) })),
+      invalid,
+    }));
+    page.catch(() => {});
+    return { head, page: () => page };
+  }
+
+  private async closePool(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   /** Reads projects and workspaces (all, or the followed ones) and stores the valid ones. Resolves to the instance's clock. */
@@ -359,15 +456,11 @@ export class CryosparcFollower {
     }
   }
 
-  /** Validates a page, reports the invalid documents, and writes the rest as one batch. */
-  private async applyPage(page: readonly RawDoc[], recordEvents: boolean): Promise<void> {
-    const valid: SourcedJob[] = [];
-    for (const raw of page) {
-      const parsed = safeParseJobDocument(raw);
-      if (parsed.success) valid.push({ job: parsed.data, source: 'cryosparc' });
-      else this.reportInvalid(raw, zodProblems(parsed.error, 'cryosparc'));
-    }
-    if (valid.some(({ job }) => !this.knownProjects.has(job.project_uid) || job.workspace_uids.some((w) => !this.knownWorkspaces.has(`${job.project_uid}/${w}`)))) {
+  /** Reports the invalid documents of a page, and writes the rest as one batch. */
+  private async applyPage(page: PreparedPage, recordEvents: boolean): Promise<void> {
+    for (const invalid of page.invalid) this.reportInvalid(invalid, invalid.problems);
+    const valid: SourcedJob[] = page.jobs.map(({ job }) => ({ job, source: 'cryosparc' }));
+    if (page.jobs.some(({ job, workspaces }) => !this.knownProjects.has(job.project_uid) || workspaces.some((w) => !this.knownWorkspaces.has(`${job.project_uid}/${w}`)))) {
       await this.syncProjects();
     }
     await this.exclusive(async () => {
@@ -430,4 +523,15 @@ export class CryosparcFollower {
     this.lock = run.catch(() => {});
     return run;
   }
+}
+
+/** Validates the documents of a page on this thread. */
+function validatePage(docs: readonly RawDoc[]): PreparedPage {
+  const page: PreparedPage = { jobs: [], invalid: [] };
+  for (const raw of docs) {
+    const result = validateDoc(raw);
+    if (result.ok) page.jobs.push({ job: result.job, workspaces: result.job.workspace_uids });
+    else page.invalid.push(result.invalid);
+  }
+  return page;
 }

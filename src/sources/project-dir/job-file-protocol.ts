@@ -6,14 +6,11 @@ import type { JobRows } from '../../store/job-rows.js';
 import type { ReadDocumentResult } from './project-files.js';
 
 export interface JobFileRequest {
-  id: number;
   files: string[];
   projectUid: string;
   /** The project directory, resolved: symbolic links may not lead outside it. */
   root: string;
 }
 
-export interface JobFileResponse {
-  id: number;
-  results: ReadDocumentResult<JobRows>[];
-}
+/** The result of each file, in the request's order. */
+export type JobFileResponse = ReadDocumentResult<JobRows>[];

@@ -2,12 +2,12 @@
  * Worker thread of the import pool: reads, parses and validates `job.json`
  * files and builds their database rows, so the main thread only writes.
  */
-import { parentPort } from 'node:worker_threads';
 import { type JobRows, jobRows } from '../../store/job-rows.js';
 import { readDocumentTextSync } from './document-file.js';
 import type { JobFileRequest, JobFileResponse } from './job-file-protocol.js';
 import { type ReadDocumentResult, readJobFile } from './project-files.js';
 import { describeRefusal } from '../write-jobs.js';
+import { serveRequests } from '../worker-thread.js';
 
 async function readRows(file: string, projectUid: string, root: string): Promise<ReadDocumentResult<JobRows>> {
   const result = await readJobFile(file, { root, projectUid, readText: readDocumentTextSync });
@@ -20,7 +20,4 @@ async function readRows(file: string, projectUid: string, root: string): Promise
   }
 }
 
-parentPort?.on('message', async ({ id, files, projectUid, root }: JobFileRequest) => {
-  const results = await Promise.all(files.map((file) => readRows(file, projectUid, root)));
-  parentPort?.postMessage({ id, results } satisfies JobFileResponse);
-});
+serveRequests<JobFileRequest, JobFileResponse>(({ files, projectUid, root }) => Promise.all(files.map((file) => readRows(file, projectUid, root))));
