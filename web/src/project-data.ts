@@ -14,7 +14,12 @@ export interface ProjectGraph {
   total: number;
 }
 
-export async function loadProjectGraph(projectUid: string, limit = GRAPH_LIMIT): Promise<ProjectGraph> {
+/**
+ * Reads the project's jobs a page at a time (the API's largest page is 100),
+ * newest first, up to `limit`. `onPage`, if given, sees the graph so far after
+ * each page (the same arrays, growing), so that the caller can draw early.
+ */
+export async function loadProjectGraph(projectUid: string, limit = GRAPH_LIMIT, onPage?: (graph: ProjectGraph) => void): Promise<ProjectGraph> {
   const jobs: GraphNode[] = [];
   let after: string | null = null;
   let total = 0;
@@ -28,6 +33,7 @@ export async function loadProjectGraph(projectUid: string, limit = GRAPH_LIMIT):
     if (page.totalCount != null) total = page.totalCount;
     for (const { node } of page.edges) jobs.push({ uid: node.uid, title: node.title, type: node.type, status: node.status, parents: node.parents.map((p) => p.uid) });
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor || jobs.length >= limit) break;
+    onPage?.({ project, jobs, total: Math.max(total, jobs.length) });
     after = page.pageInfo.endCursor;
   }
   return { project, jobs, total: Math.max(total, jobs.length) };
