@@ -58,6 +58,8 @@ interface Opened {
   longTasks: number;
   nodesInDom: number;
   notice: string;
+  /** Tasks over 100 ms, as start+duration. */
+  slow: string;
 }
 
 async function open(page: Page, url: string): Promise<Opened> {
@@ -80,6 +82,7 @@ const READ_OPENED = `(() => {
     longTasks: tasks.length,
     nodesInDom: document.querySelectorAll('.graph [data-job-uid]').length,
     notice: document.querySelector('.notice')?.textContent ?? '',
+    slow: tasks.filter((task) => task.duration > 100).map((task) => Math.round(task.start) + '+' + Math.round(task.duration)).join(' '),
   };
 })()`;
 
@@ -189,7 +192,7 @@ export async function runViewer(ctx: BenchContext): Promise<ScenarioResult> {
         const opened = await open(page, `${gateway.origin}/projects/P1`);
         await context.close();
         if (i > 0) results.push(opened);
-        say(`viewer: ${label} run ${i}${i === 0 ? ' (warm-up)' : ''}: first paint ${opened.firstPaint.toFixed(0)} ms, drawn ${opened.drawn.toFixed(0)} ms, longest task ${opened.longestTask.toFixed(0)} ms, ${opened.nodesInDom} job elements, "${opened.notice}"`);
+        say(`viewer: ${label} run ${i}${i === 0 ? ' (warm-up)' : ''}: first paint ${opened.firstPaint.toFixed(0)} ms, drawn ${opened.drawn.toFixed(0)} ms, longest task ${opened.longestTask.toFixed(0)} ms, ${opened.nodesInDom} job elements, "${opened.notice}"${opened.slow ? `, tasks over 100 ms at ${opened.slow}` : ''}`);
       }
       const median = (pick: (o: Opened) => number) => percentile(results.map(pick).sort((a, b) => a - b), 50);
       return { results, median, max: (pick: (o: Opened) => number) => Math.max(...results.map(pick)) };

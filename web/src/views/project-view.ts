@@ -190,6 +190,7 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
       let mounted = false;
       let early: Promise<boolean> | null = null;
       let drawnAt = 0;
+      let read = 0;
       const graph = await loadProjectGraph(projectUid, GRAPH_LIMIT, (partial) => {
         if (disposed || !partial.project) return;
         if (!mounted) {
@@ -197,7 +198,11 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
           mount(partial.project);
         }
         total = partial.total;
-        for (const job of partial.jobs) if (!jobs.has(job.uid)) jobs.set(job.uid, job);
+        // Only what arrived since the last page (the list grows).
+        for (; read < partial.jobs.length; read++) {
+          const job = partial.jobs[read]!;
+          if (!jobs.has(job.uid)) jobs.set(job.uid, job);
+        }
         notice.textContent = `loading… ${jobs.size.toLocaleString('en-US')} of ${Math.min(total, GRAPH_LIMIT).toLocaleString('en-US')} jobs`;
         if (early || jobs.size < drawnAt * 2) return;
         drawnAt = jobs.size;
@@ -210,7 +215,12 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
         return;
       }
       total = graph.total;
-      for (const job of graph.jobs) if (!jobs.has(job.uid)) jobs.set(job.uid, job);
+      // Newest first (the pages arrived out of order), then any job a live event added meanwhile.
+      const ordered = new Map<string, GraphNode>();
+      for (const job of graph.jobs) ordered.set(job.uid, jobs.get(job.uid) ?? job);
+      for (const [uid, job] of jobs) if (!ordered.has(uid)) ordered.set(uid, job);
+      jobs.clear();
+      for (const [uid, job] of ordered) jobs.set(uid, job);
       if (!mounted) mount(graph.project);
       await draw(newest(), true);
       loaded = true;
