@@ -56,6 +56,8 @@ const MIN_SCALE = 0.005;
 const MAX_SCALE = 2.5;
 /** Margin around the view (screen pixels) inside which jobs are drawn already, so a short pan shows no gap. */
 const OVERSCAN = 200;
+/** Job elements created per frame at most (the rest on the next frames), so a big view never blocks the main thread for long. */
+const CREATE_PER_FRAME = 150;
 
 const STATUS_VARS: Record<JobStatus, string> = {
   BUILDING: '--building',
@@ -124,6 +126,11 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, domLimit
     const top = (-y - OVERSCAN) / k;
     const right = (width - x + OVERSCAN) / k;
     const bottom = (height - y + OVERSCAN) / k;
+    if (!painted && model.size > 0) {
+      // The first frame showing jobs: marked once it is painted (the task after the frame).
+      painted = true;
+      setTimeout(() => performance.mark('jobgraph:first-graph-paint'), 0);
+    }
     const inView: string[] = [];
     for (const uid of model.keys()) {
       const at = positions[uid];
@@ -138,18 +145,19 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, domLimit
       if (mode === 'canvas') clearCanvas();
       mode = 'svg';
       root.classList.remove('canvas-mode');
-      drawDom(inView, left, top, right, bottom);
-    }
-    if (!painted && model.size > 0) {
-      painted = true;
-      setTimeout(() => performance.mark('jobgraph:first-graph-paint'), 0);
+      if (!drawDom(inView, left, top, right, bottom)) {
+        // More to create: the next frame goes on (and draw() resolves once all are there).
+        schedule();
+        return;
+      }
     }
     const waiters = frameWaiters;
     frameWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
-  function drawDom(inView: string[], left: number, top: number, right: number, bottom: number) {
+  /** Draws the jobs in view as SVG; false when it stopped at CREATE_PER_FRAME new elements. */
+  function drawDom(inView: string[], left: number, top: number, right: number, bottom: number): boolean {
     const wanted = new Set(inView);
     for (const [uid, g] of nodes) {
       if (!wanted.has(uid)) {
@@ -158,11 +166,17 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, domLimit
       }
     }
     let fragment: DocumentFragment | null = null;
+    let created = 0;
+    let complete = true;
     for (const uid of inView) {
       const node = model.get(uid)!;
       const at = positions[uid]!;
       let g = nodes.get(uid);
       if (!g) {
+        if (created++ >= CREATE_PER_FRAME) {
+          complete = false;
+          continue;
+        }
         g = createNode(node);
         nodes.set(uid, g);
         (fragment ??= document.createDocumentFragment()).append(g);
@@ -197,6 +211,7 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, domLimit
       }
     }
     if (fragment) edgeLayer.append(fragment);
+    return complete;
   }
 
   function clearDom() {
