@@ -111,7 +111,7 @@ async function recolourLatencies(page: Page, gateway: Gateway, rate: number, sec
       const now = Date.now();
       for (const record of records) {
         const key = record.target.getAttribute('data-job-uid') + ':' + record.target.getAttribute('data-status');
-        seen[key] ??= now;
+        (seen[key] ??= []).push(now);
       }
     }).observe(document.querySelector('.graph'), { subtree: true, attributes: true, attributeFilter: ['data-status'] });
   })()`);
@@ -135,15 +135,14 @@ async function recolourLatencies(page: Page, gateway: Gateway, rate: number, sec
   }
   await Promise.all(inFlight);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const seen = (await page.evaluate('window.__recoloured')) as Record<string, number>;
+  const seen = (await page.evaluate('window.__recoloured')) as Record<string, number[]>;
   const latencies: number[] = [];
   let missed = 0;
-  // A key can repeat (a job back to a status it had): only the last send of each key is matched.
-  const last = new Map(sent.map((s) => [s.key, s.at]));
-  for (const [key, at] of last) {
-    const when = seen[key];
+  // A key repeats (a job goes back to a status it had): each send is matched with the first change to it after the send.
+  for (const { key, at } of sent) {
+    const when = seen[key]?.find((t) => t >= at);
     if (when === undefined) missed++;
-    else latencies.push(Math.max(0, when - at));
+    else latencies.push(when - at);
   }
   return { latencies, missed };
 }
