@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CACHE_DIR = join(ROOT, '.bench-cache');
 
-export const SCENARIOS = ['jobs-page', 'lineage', 'peer', 'fanout', 'filtered', 'idle-memory', 'replay', 'import', 'cryosparc'] as const;
+export const SCENARIOS = ['jobs-page', 'lineage', 'peer', 'fanout', 'filtered', 'idle-memory', 'replay', 'import', 'cryosparc', 'viewer'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';

@@ -43,6 +43,7 @@ import { runJobsPage } from './jobs-page.js';
 import { runLineage } from './lineage.js';
 import { runPeer } from './peer.js';
 import { runReplay } from './replay.js';
+import { runViewer } from './viewer.js';
 import { formatTable, writeReport } from './report.js';
 
 const BUDGET_MINUTES = 15;
@@ -101,7 +102,7 @@ async function main() {
   const workDir = ensureDir(join(CACHE_DIR, options.dialect));
   say(`${options.quick ? 'quick' : 'full'} run on ${options.dialect}${options.redis ? ` with Redis ${options.redis}` : ''}: ${options.only.join(', ')}`);
 
-  const needsDataset = options.only.some((s) => s !== 'import' && s !== 'cryosparc');
+  const needsDataset = options.only.some((s) => s !== 'import' && s !== 'cryosparc' && s !== 'viewer');
   const dataset: Dataset | undefined = needsDataset ? await prepareDataset(options, sizes, workDir) : undefined;
   const ctx: BenchContext = {
     options,
@@ -121,6 +122,7 @@ async function main() {
     filtered: () => runFiltered(ctx),
     import: () => runImport(ctx),
     cryosparc: () => runCryosparc(ctx),
+    viewer: () => runViewer(ctx),
   };
   const results: ScenarioResult[] = [];
   for (const name of SCENARIOS.filter((s) => options.only.includes(s))) {

@@ -231,3 +231,37 @@ describe.runIf(browserAvailable())('the viewer behind tokens', { timeout: 60_000
     expect(browser.problems).toEqual([]);
   });
 });
+
+describe.runIf(browserAvailable())('the viewer on a project over 5,000 jobs', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jobgraph-viewer-large-'));
+  const db = join(dir, 'large.db');
+  let server: ServerProcess;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    // One project of 5,200 seeded jobs (a few are soft-deleted, so somewhat fewer are listed; still over 5,000).
+    const seed = run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'seed', '--jobs', '5200', '--projects', '1', '--db', db, '--log-level', 'warn'], { cwd: ROOT });
+    [, browser] = await Promise.all([seed, launchBrowser(), buildViewer()]);
+    server = await spawnServer(['--db', db, '--no-demo-activity']);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens bounded to the newest 5,000 jobs and says so in words', async () => {
+    const { project } = await graphql<{ project: { jobs: { totalCount: number } } }>(server, '{ project(uid: "P1") { jobs(first: 0) { totalCount } } }');
+    expect(project.jobs.totalCount).toBeGreaterThan(5000);
+    const page = await browser.newPage();
+    await page.goto(`${server.url.replace(/\/graphql$/, '')}/projects/P1`);
+    await page.waitForSelector('.graph[data-state="ready"]', { timeout: 90_000 });
+    expect(await page.locator('.graph').getAttribute('data-nodes')).toBe('5000');
+    await expect.poll(() => page.locator('.notice').innerText()).toContain(`showing 5,000 of ${project.jobs.totalCount.toLocaleString('en-US')} jobs`);
+    // Drawn within bounds: zoomed out to fit, the jobs are boxes on a canvas, not thousands of DOM nodes.
+    expect(await page.locator('.graph [data-job-uid]').count()).toBeLessThanOrEqual(700);
+    await shot(page, 'large-project');
+    await page.close();
+    expect(browser.problems).toEqual([]);
+  });
+});

@@ -177,10 +177,12 @@ export type ViewerGraphPageQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
   withCount: boolean;
+  filter?: JobFilter | null | undefined;
+  withBounds?: boolean | null | undefined;
 }>;
 
 
-export type ViewerGraphPageQuery = { project: { uid: string, title: string, jobs: { totalCount?: number, edges: Array<{ node: { uid: string, title: string, type: string, status: JobStatus, parents: Array<{ uid: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ViewerGraphPageQuery = { project: { uid: string, title: string, oldest?: { edges: Array<{ node: { createdAt: string } }> }, newest?: { edges: Array<{ node: { createdAt: string } }> }, jobs: { totalCount?: number, edges: Array<{ node: { uid: string, title: string, type: string, status: JobStatus, parents: Array<{ uid: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ViewerLineageQueryVariables = Exact<{
   projectUid: string;
@@ -277,11 +279,25 @@ export const GraphJobFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"GraphJob"}) as unknown as TypedDocumentString<GraphJobFragment, unknown>;
 export const ViewerGraphPageDocument = new TypedDocumentString(`
-    query ViewerGraphPage($projectUid: String!, $first: Int!, $after: String, $withCount: Boolean!) {
+    query ViewerGraphPage($projectUid: String!, $first: Int!, $after: String, $withCount: Boolean!, $filter: JobFilter, $withBounds: Boolean = false) {
   project(uid: $projectUid) {
     uid
     title
-    jobs(first: $first, after: $after) {
+    oldest: jobs(last: 1) @include(if: $withBounds) {
+      edges {
+        node {
+          createdAt
+        }
+      }
+    }
+    newest: jobs(first: 1) @include(if: $withBounds) {
+      edges {
+        node {
+          createdAt
+        }
+      }
+    }
+    jobs(first: $first, after: $after, filter: $filter) {
       totalCount @include(if: $withCount)
       edges {
         node {

@@ -1,10 +1,18 @@
 /**
- * Draws a laid-out job graph as SVG: one `<g data-job-uid data-status>` per
- * job, one path per edge, inside one transformed group for pan and zoom.
- * Positions come from the layout; a status change only touches the node's
- * attributes (CSS colours it), never the layout. Large graphs are attached a
- * slice per task, so the main thread never stalls, and their text is hidden
- * while zoomed far out.
+ * Draws a laid-out job graph, virtualised by the viewport: the whole model
+ * (every job, its position and status) lives here, but only what is in view
+ * is drawn, once per animation frame after a pan, zoom or change.
+ *
+ * - Up to DOM_LIMIT jobs in view: SVG, one `<g data-job-uid data-status>` per
+ *   job in view and one path per edge crossing the view, so that people, the
+ *   keyboard and tests find them (a small project fitted to the view has
+ *   every job and edge in the DOM).
+ * - More in view (a large project zoomed out): one canvas, a coloured box per
+ *   job and a line per edge, no DOM per job; a click is hit-tested.
+ *
+ * A status change updates the model and, if the job is drawn, its element's
+ * attributes in place (CSS colours it) or the canvas on the next frame; never
+ * the layout.
  */
 import type { JobStatus } from '../../gql/graphql.js';
 import { svg } from '../dom.js';
@@ -22,20 +30,23 @@ export interface GraphNode {
 export interface GraphRendererOptions {
   /** A node was chosen (click, Enter or Space). */
   onSelect(uid: string): void;
-  /** Nodes attached per task while drawing a large graph. @default 600 */
-  sliceSize?: number;
+  /** At most this many jobs in view are drawn as SVG; more are drawn on a canvas. @default 700 */
+  domLimit?: number;
 }
 
 export interface GraphRenderer {
   readonly element: SVGSVGElement;
-  /** Draws these nodes at these positions (existing nodes move, new ones appear, missing ones go); resolves once all are attached. */
+  /** Draws these nodes at these positions (existing nodes move, new ones appear, missing ones go); resolves once the frame showing them is rendered. */
   draw(nodes: readonly GraphNode[], layout: LayoutResult): Promise<void>;
   setStatus(uid: string, status: JobStatus): void;
   select(uid: string | null): void;
   centerOn(uid: string): void;
   fit(): void;
   zoomBy(factor: number): void;
+  /** Whether the model has this job (drawn or not, depending on the view). */
   has(uid: string): boolean;
+  /** Whether the person has panned or zoomed (then a redraw keeps their view). */
+  readonly interacted: boolean;
 }
 
 export const NODE_WIDTH = 176;
@@ -43,35 +54,240 @@ export const NODE_HEIGHT = 52;
 const FAR_SCALE = 0.3;
 const MIN_SCALE = 0.005;
 const MAX_SCALE = 2.5;
+/** Margin around the view (screen pixels) inside which jobs are drawn already, so a short pan shows no gap. */
+const OVERSCAN = 200;
+/** Job elements created per frame at most (the rest on the next frames), so a big view never blocks the main thread for long. */
+const CREATE_PER_FRAME = 150;
 
-const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const STATUS_VARS: Record<JobStatus, string> = {
+  BUILDING: '--building',
+  QUEUED: '--queued',
+  LAUNCHED: '--launched',
+  STARTED: '--started',
+  RUNNING: '--running',
+  WAITING: '--waiting',
+  COMPLETED: '--completed',
+  KILLED: '--killed',
+  FAILED: '--failed',
+};
 
-export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSize = 600 }: GraphRendererOptions): GraphRenderer {
+interface Edge {
+  parent: string;
+  child: string;
+}
+
+export function createGraphRenderer(container: HTMLElement, { onSelect, domLimit = 700 }: GraphRendererOptions): GraphRenderer {
+  const canvas = document.createElement('canvas');
+  canvas.className = 'graph-canvas';
+  canvas.setAttribute('aria-hidden', 'true');
   const root = svg('svg', { class: 'graph-svg', role: 'group', 'aria-label': 'job graph' });
   const scene = svg('g', { class: 'scene' });
   const edgeLayer = svg('g', { class: 'edges' });
   const nodeLayer = svg('g', { class: 'nodes' });
   scene.append(edgeLayer, nodeLayer);
   root.append(scene);
-  container.append(root);
+  container.append(canvas, root);
 
-  const nodes = new Map<string, SVGGElement>();
-  const edges = new Map<string, SVGPathElement>();
+  /** The model: every job and edge, drawn or not. */
+  let model = new Map<string, GraphNode>();
+  let edgeList: Edge[] = [];
   let positions: LayoutResult['positions'] = {};
   let size = { width: 0, height: 0 };
   let view = { x: 0, y: 0, k: 1 };
   let selected: string | null = null;
+  /** What is in the DOM now. */
+  const nodes = new Map<string, SVGGElement>();
+  const edges = new Map<string, SVGPathElement>();
+  let mode: 'svg' | 'canvas' = 'svg';
   let frame = 0;
-  let generation = 0;
+  let frameWaiters: (() => void)[] = [];
+  let painted = false;
+  let colours: Record<string, string> | null = null;
+  let interacted = false;
 
-  const apply = () => {
-    frame = 0;
-    scene.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`);
-    root.classList.toggle('far', view.k < FAR_SCALE);
-  };
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(apply);
+    if (!frame) frame = requestAnimationFrame(render);
   };
+  const nextFrame = () =>
+    new Promise<void>((resolve) => {
+      frameWaiters.push(resolve);
+      schedule();
+    });
+
+  function render() {
+    frame = 0;
+    const width = root.clientWidth || container.clientWidth || 800;
+    const height = root.clientHeight || container.clientHeight || 600;
+    const { x, y, k } = view;
+    scene.setAttribute('transform', `translate(${x},${y}) scale(${k})`);
+    root.classList.toggle('far', k < FAR_SCALE);
+    // The view in graph coordinates, with the overscan margin.
+    const left = (-x - OVERSCAN) / k;
+    const top = (-y - OVERSCAN) / k;
+    const right = (width - x + OVERSCAN) / k;
+    const bottom = (height - y + OVERSCAN) / k;
+    if (!painted && model.size > 0) {
+      // The first frame showing jobs: marked once it is painted (the task after the frame).
+      painted = true;
+      setTimeout(() => performance.mark('jobgraph:first-graph-paint'), 0);
+    }
+    const inView: string[] = [];
+    for (const uid of model.keys()) {
+      const at = positions[uid];
+      if (at && at.x + NODE_WIDTH >= left && at.x <= right && at.y + NODE_HEIGHT >= top && at.y <= bottom) inView.push(uid);
+    }
+    if (inView.length > domLimit) {
+      if (mode === 'svg') clearDom();
+      mode = 'canvas';
+      root.classList.add('canvas-mode');
+      paintCanvas(width, height);
+    } else {
+      if (mode === 'canvas') clearCanvas();
+      mode = 'svg';
+      root.classList.remove('canvas-mode');
+      if (!drawDom(inView, left, top, right, bottom)) {
+        // More to create: the next frame goes on (and draw() resolves once all are there).
+        schedule();
+        return;
+      }
+    }
+    const waiters = frameWaiters;
+    frameWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Draws the jobs in view as SVG; false when it stopped at CREATE_PER_FRAME new elements. */
+  function drawDom(inView: string[], left: number, top: number, right: number, bottom: number): boolean {
+    const wanted = new Set(inView);
+    for (const [uid, g] of nodes) {
+      if (!wanted.has(uid)) {
+        g.remove();
+        nodes.delete(uid);
+      }
+    }
+    let fragment: DocumentFragment | null = null;
+    let created = 0;
+    let complete = true;
+    for (const uid of inView) {
+      const node = model.get(uid)!;
+      const at = positions[uid]!;
+      let g = nodes.get(uid);
+      if (!g) {
+        if (created++ >= CREATE_PER_FRAME) {
+          complete = false;
+          continue;
+        }
+        g = createNode(node);
+        nodes.set(uid, g);
+        (fragment ??= document.createDocumentFragment()).append(g);
+      } else updateNode(g, node);
+      const transform = `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`;
+      if (g.getAttribute('transform') !== transform) g.setAttribute('transform', transform);
+    }
+    if (fragment) nodeLayer.append(fragment);
+    // Edges whose bounding box meets the view.
+    const wantedEdges = new Set<string>();
+    fragment = null;
+    for (const { parent, child } of edgeList) {
+      const a = positions[parent];
+      const b = positions[child];
+      if (!a || !b) continue;
+      if (Math.max(a.x, b.x) + NODE_WIDTH < left || Math.min(a.x, b.x) > right || Math.max(a.y, b.y) + NODE_HEIGHT < top || Math.min(a.y, b.y) > bottom) continue;
+      const key = `${parent}>${child}`;
+      wantedEdges.add(key);
+      const d = edgePath(a, b);
+      let path = edges.get(key);
+      if (!path) {
+        path = svg('path', { d, 'data-parent-uid': parent, 'data-child-uid': child });
+        edges.set(key, path);
+        (fragment ??= document.createDocumentFragment()).append(path);
+      } else if (path.getAttribute('d') !== d) path.setAttribute('d', d);
+      path.classList.toggle('near', selected !== null && (parent === selected || child === selected));
+    }
+    for (const [key, path] of edges) {
+      if (!wantedEdges.has(key)) {
+        path.remove();
+        edges.delete(key);
+      }
+    }
+    if (fragment) edgeLayer.append(fragment);
+    return complete;
+  }
+
+  function clearDom() {
+    nodeLayer.replaceChildren();
+    edgeLayer.replaceChildren();
+    nodes.clear();
+    edges.clear();
+  }
+
+  function clearCanvas() {
+    canvas.width = 0;
+    canvas.height = 0;
+  }
+
+  function colourOf(status: JobStatus): string {
+    if (!colours) {
+      const style = getComputedStyle(document.documentElement);
+      colours = {};
+      for (const [name, variable] of Object.entries(STATUS_VARS)) colours[name] = style.getPropertyValue(variable).trim() || '#9ca3af';
+    }
+    return colours[status] ?? '#9ca3af';
+  }
+
+  function paintCanvas(width: number, height: number) {
+    const ratio = window.devicePixelRatio || 1;
+    const w = Math.round(width * ratio);
+    const hgt = Math.round(height * ratio);
+    if (canvas.width !== w || canvas.height !== hgt) {
+      canvas.width = w;
+      canvas.height = hgt;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, hgt);
+    const { x, y, k } = view;
+    ctx.setTransform(ratio * k, 0, 0, ratio * k, ratio * x, ratio * y);
+    const left = -x / k;
+    const top = -y / k;
+    const right = (width - x) / k;
+    const bottom = (height - y) / k;
+    // Edges: one path, straight lines (at this scale a curve is not worth its cost).
+    ctx.beginPath();
+    for (const { parent, child } of edgeList) {
+      const a = positions[parent];
+      const b = positions[child];
+      if (!a || !b) continue;
+      if (Math.max(a.x, b.x) + NODE_WIDTH < left || Math.min(a.x, b.x) > right || Math.max(a.y, b.y) + NODE_HEIGHT < top || Math.min(a.y, b.y) > bottom) continue;
+      ctx.moveTo(a.x + NODE_WIDTH / 2, a.y + NODE_HEIGHT);
+      ctx.lineTo(b.x + NODE_WIDTH / 2, b.y);
+    }
+    ctx.strokeStyle = '#94a3b8';
+    ctx.lineWidth = Math.max(1, 1 / k);
+    ctx.stroke();
+    // Jobs: one fill per status.
+    const byStatus = new Map<JobStatus, { x: number; y: number }[]>();
+    for (const [uid, node] of model) {
+      const at = positions[uid];
+      if (!at || at.x + NODE_WIDTH < left || at.x > right || at.y + NODE_HEIGHT < top || at.y > bottom) continue;
+      let list = byStatus.get(node.status);
+      if (!list) byStatus.set(node.status, (list = []));
+      list.push(at);
+    }
+    for (const [status, list] of byStatus) {
+      ctx.fillStyle = colourOf(status);
+      ctx.beginPath();
+      for (const at of list) ctx.rect(at.x, at.y, NODE_WIDTH, NODE_HEIGHT);
+      ctx.fill();
+    }
+    const at = selected ? positions[selected] : undefined;
+    if (at) {
+      ctx.strokeStyle = '#2563eb';
+      ctx.lineWidth = Math.max(4, 3 / k);
+      ctx.strokeRect(at.x, at.y, NODE_WIDTH, NODE_HEIGHT);
+    }
+  }
 
   function createNode(node: GraphNode): SVGGElement {
     const g = svg('g', { class: 'node', 'data-job-uid': node.uid, 'data-status': node.status, tabindex: 0, role: 'button' });
@@ -82,40 +298,49 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
       text('state', NODE_WIDTH - 8, 20, statusLabel(node.status), true),
       text('title', 14, 40, clip(node.title || node.type, 26)),
     );
-    g.setAttribute('aria-label', `${node.uid} ${node.title || node.type}, ${node.status.toLowerCase()}`);
+    g.setAttribute('aria-label', ariaLabel(node));
     const titleTip = svg('title');
     titleTip.textContent = `${node.uid} · ${node.title} · ${node.type}`;
     g.append(titleTip);
+    if (node.uid === selected) g.classList.add('selected');
     return g;
   }
 
   function updateNode(g: SVGGElement, node: GraphNode) {
-    if (g.dataset.status !== node.status) setStatus(node.uid, node.status);
+    if (g.dataset.status !== node.status) paintStatus(g, node);
     const title = g.querySelector('.title');
     const wanted = clip(node.title || node.type, 26);
     if (title && title.textContent !== wanted) title.textContent = wanted;
+    g.classList.toggle('selected', node.uid === selected);
   }
 
-  function edgePath(parent: string, child: string): string | undefined {
-    const a = positions[parent];
-    const b = positions[child];
-    if (!a || !b) return undefined;
-    const x1 = a.x + NODE_WIDTH / 2;
-    const y1 = a.y + NODE_HEIGHT;
-    const x2 = b.x + NODE_WIDTH / 2;
-    const y2 = b.y;
-    const bend = Math.max(20, (y2 - y1) / 2);
-    return `M${x1.toFixed(1)},${y1.toFixed(1)}C${x1.toFixed(1)},${(y1 + bend).toFixed(1)} ${x2.toFixed(1)},${(y2 - bend).toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
+  function paintStatus(g: SVGGElement, node: GraphNode) {
+    g.dataset.status = node.status;
+    const state = g.querySelector('.state');
+    if (state) state.textContent = statusLabel(node.status);
+    g.setAttribute('aria-label', ariaLabel(node));
   }
 
   function setStatus(uid: string, status: JobStatus) {
+    const node = model.get(uid);
+    if (!node) return;
+    if (node.status !== status) model.set(uid, (node.status = status, node));
     const g = nodes.get(uid);
-    if (!g || g.dataset.status === status) return;
-    g.dataset.status = status;
-    const state = g.querySelector('.state');
-    if (state) state.textContent = statusLabel(status);
-    const label = g.getAttribute('aria-label') ?? '';
-    g.setAttribute('aria-label', label.replace(/, [a-z]+$/, `, ${status.toLowerCase()}`));
+    if (g) {
+      if (g.dataset.status !== status) paintStatus(g, node);
+    } else if (mode === 'canvas') schedule();
+  }
+
+  /** The job under a point of the view (client coordinates), for clicks on the canvas. */
+  function hit(clientX: number, clientY: number): string | null {
+    const rect = root.getBoundingClientRect();
+    const gx = (clientX - rect.left - view.x) / view.k;
+    const gy = (clientY - rect.top - view.y) / view.k;
+    for (const uid of model.keys()) {
+      const at = positions[uid];
+      if (at && gx >= at.x && gx <= at.x + NODE_WIDTH && gy >= at.y && gy <= at.y + NODE_HEIGHT) return uid;
+    }
+    return null;
   }
 
   const uidOf = (target: EventTarget | null) => (target as Element | null)?.closest?.('[data-job-uid]')?.getAttribute('data-job-uid') ?? null;
@@ -134,6 +359,7 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
     if (!drag.moved && Math.hypot(dx, dy) < 4) return;
     if (!drag.moved) root.setPointerCapture(event.pointerId);
     drag.moved = true;
+    interacted = true;
     view = { ...view, x: drag.vx + dx, y: drag.vy + dy };
     schedule();
   });
@@ -149,7 +375,7 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
       suppressClick = false;
       return;
     }
-    const uid = uidOf(event.target);
+    const uid = uidOf(event.target) ?? (mode === 'canvas' ? hit(event.clientX, event.clientY) : null);
     if (uid) onSelect(uid);
   });
   root.addEventListener('keydown', (event) => {
@@ -168,8 +394,10 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
     },
     { passive: false },
   );
+  new ResizeObserver(() => schedule()).observe(container);
 
   function zoomAt(factor: number, px: number, py: number) {
+    interacted = true;
     const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.k * factor));
     const ratio = k / view.k;
     view = { k, x: px - (px - view.x) * ratio, y: py - (py - view.y) * ratio };
@@ -179,73 +407,27 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
   const renderer: GraphRenderer = {
     element: root,
     async draw(list, layout) {
-      const mine = ++generation;
+      const next = new Map<string, GraphNode>();
+      const nextEdges: Edge[] = [];
+      for (const node of list) next.set(node.uid, node);
+      for (const node of list) for (const parent of node.parents) if (next.has(parent)) nextEdges.push({ parent, child: node.uid });
+      model = next;
+      edgeList = nextEdges;
       positions = layout.positions;
       size = { width: layout.width, height: layout.height };
-      const wanted = new Set(list.map((node) => node.uid));
-      for (const [uid, g] of nodes) {
-        if (!wanted.has(uid)) {
-          g.remove();
-          nodes.delete(uid);
-        }
-      }
-      // Edges first (drawn under the nodes), then nodes, a slice per task.
-      const wantedEdges = new Set<string>();
-      let fragment = document.createDocumentFragment();
-      for (const node of list) {
-        for (const parent of node.parents) {
-          if (!wanted.has(parent)) continue;
-          const key = `${parent}>${node.uid}`;
-          wantedEdges.add(key);
-          const d = edgePath(parent, node.uid);
-          if (!d) continue;
-          const path = edges.get(key);
-          if (path) path.setAttribute('d', d);
-          else {
-            const created = svg('path', { d, 'data-parent-uid': parent, 'data-child-uid': node.uid });
-            edges.set(key, created);
-            fragment.append(created);
-          }
-        }
-      }
-      for (const [key, path] of edges) {
-        if (!wantedEdges.has(key)) {
-          path.remove();
-          edges.delete(key);
-        }
-      }
-      edgeLayer.append(fragment);
-      fragment = document.createDocumentFragment();
-      let count = 0;
-      for (const node of list) {
-        const at = positions[node.uid];
-        if (!at) continue;
-        let g = nodes.get(node.uid);
-        if (g) updateNode(g, node);
-        else {
-          g = createNode(node);
-          nodes.set(node.uid, g);
-          fragment.append(g);
-        }
-        g.setAttribute('transform', `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
-        if (++count % sliceSize === 0) {
-          nodeLayer.append(fragment);
-          fragment = document.createDocumentFragment();
-          await yieldToBrowser();
-          if (mine !== generation) return;
-        }
-      }
-      nodeLayer.append(fragment);
-      if (selected) renderer.select(selected);
+      await nextFrame();
     },
     setStatus,
     select(uid) {
+      if (selected === uid) return;
       if (selected) nodes.get(selected)?.classList.remove('selected');
       selected = uid;
-      const g = uid ? nodes.get(uid) : undefined;
-      g?.classList.add('selected');
-      for (const path of edgeLayer.querySelectorAll('.near')) path.classList.remove('near');
-      if (uid) for (const path of edgeLayer.querySelectorAll(`[data-parent-uid="${CSS.escape(uid)}"],[data-child-uid="${CSS.escape(uid)}"]`)) path.classList.add('near');
+      if (uid) nodes.get(uid)?.classList.add('selected');
+      for (const [key, path] of edges) {
+        const [parent, child] = key.split('>');
+        path.classList.toggle('near', uid !== null && (parent === uid || child === uid));
+      }
+      if (mode === 'canvas') schedule();
     },
     centerOn(uid) {
       const at = positions[uid];
@@ -265,9 +447,25 @@ export function createGraphRenderer(container: HTMLElement, { onSelect, sliceSiz
     zoomBy(factor) {
       zoomAt(factor, root.clientWidth / 2, root.clientHeight / 2);
     },
-    has: (uid) => nodes.has(uid),
+    has: (uid) => model.has(uid),
+    get interacted() {
+      return interacted;
+    },
   };
   return renderer;
+}
+
+function ariaLabel(node: GraphNode): string {
+  return `${node.uid} ${node.title || node.type}, ${node.status.toLowerCase()}`;
+}
+
+function edgePath(a: { x: number; y: number }, b: { x: number; y: number }): string {
+  const x1 = a.x + NODE_WIDTH / 2;
+  const y1 = a.y + NODE_HEIGHT;
+  const x2 = b.x + NODE_WIDTH / 2;
+  const y2 = b.y;
+  const bend = Math.max(20, (y2 - y1) / 2);
+  return `M${x1.toFixed(1)},${y1.toFixed(1)}C${x1.toFixed(1)},${(y1 + bend).toFixed(1)} ${x2.toFixed(1)},${(y2 - bend).toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
 }
 
 function text(className: string, x: number, y: number, content: string, isStatus = false): SVGTextElement {

@@ -2,8 +2,25 @@
  * A layered (Sugiyama-style) DAG layout that stays fast on thousands of jobs:
  * longest-path layers (parents above children), a few barycentre sweeps to
  * cut crossings, then positions pulled towards each node's neighbours with
- * no overlap. Pure: jobs and edges in, positions out (layout-worker.ts says
- * why this and not elkjs).
+ * no overlap. Pure: jobs and edges in, positions out.
+ *
+ * Why not a library. The budget is a 5,000-job project laid out and
+ * interactive within 3 s on a 2-core machine. Measured in a Chromium Web
+ * Worker on projects seeded by `jobgraph seed` (2,000 jobs / 2,521 edges and
+ * 5,000 jobs / 6,330 edges; `TB`, nodesep 24, ranksep 56):
+ *
+ * | layout                      | 2,000 jobs | 5,000 jobs |
+ * | --------------------------- | ---------- | ---------- |
+ * | this file                   | 0.1 s      | 0.13 s     |
+ * | @dagrejs/dagre 3.1.3        | 7.6 s      | 85 s       |
+ * | elkjs (layered), earlier    | 12–20 s over 2,000–5,000 jobs |
+ *
+ * dagre's network-simplex ranking and crossing reduction grow much faster
+ * than linearly; even its longest-path ranker took 42 s for 2,000 jobs in
+ * Node, and 0.5 s / 2.2 s / 7 s for the newest 100 / 300 / 600 jobs (this
+ * file: 18 / 47 / 34 ms), too slow for the viewer's first paint, which lays
+ * out the first page of jobs while the others arrive. So the viewer keeps
+ * this layout at every size.
  */
 export interface LayoutInput {
   nodes: readonly { id: string; width: number; height: number }[];

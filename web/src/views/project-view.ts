@@ -57,7 +57,8 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
     showJobStatus(element, uid, status);
   }
 
-  async function draw(list: GraphNode[], fit: boolean) {
+  /** Lays out `list` in the worker and draws it; `final`: the graph is complete (marks it ready). Resolves false when a newer draw overtook it. */
+  async function draw(list: GraphNode[], fit: boolean, final = true): Promise<boolean> {
     const mine = ++relayout;
     shown = new Set(list.map((job) => job.uid));
     const inside = shown;
@@ -65,17 +66,21 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
       nodes: list.map((job) => ({ id: job.uid, width: NODE_WIDTH, height: NODE_HEIGHT })),
       edges: list.flatMap((job) => job.parents.filter((p) => inside.has(p)).map((parent) => ({ source: parent, target: job.uid }))),
     });
-    if (mine !== relayout || disposed) return;
-    await renderer.draw(list, result);
-    if (mine !== relayout || disposed) return;
-    if (fit) {
+    if (mine !== relayout || disposed) return false;
+    const drawn = renderer.draw(list, result);
+    if (fit && !renderer.interacted) {
       renderer.fit();
-      if (selected && list.length <= 400) renderer.centerOn(selected);
+      if (selected && renderer.has(selected)) renderer.centerOn(selected);
     }
     renderer.select(selected);
-    graphBox.dataset.state = 'ready';
-    graphBox.dataset.nodes = String(list.length);
-    performance.mark('jobgraph:graph-drawn');
+    await drawn;
+    if (mine !== relayout || disposed) return false;
+    if (final) {
+      graphBox.dataset.state = 'ready';
+      graphBox.dataset.nodes = String(list.length);
+      if (!performance.getEntriesByName('jobgraph:graph-drawn', 'mark').length) performance.mark('jobgraph:graph-drawn');
+    }
+    return true;
   }
 
   function describe() {
@@ -107,11 +112,13 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
 
   function onEvent(event: StatusEvent) {
     if (event.projectUid !== projectUid) return;
+    const known = jobs.get(event.jobUid);
     if (!loaded) {
+      // While the graph loads: a job already read recolours now; any other waits for its page, then replays.
+      if (known) applyStatus(event.jobUid, event.status);
       pending.push(event);
       return;
     }
-    const known = jobs.get(event.jobUid);
     if (known) {
       applyStatus(event.jobUid, event.status);
       panel.onStatus(event.jobUid, event.status);
@@ -150,9 +157,57 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
     }
   }
 
+  /** The page's frame (toolbar, workspace, table), once the project is known. */
+  function mount(project: { uid: string; title: string }) {
+    document.title = `${project.uid} ${project.title} · jobgraph`;
+    table = createJobTable(projectUid);
+    element.replaceChildren(
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('h1', {}, h('span', { class: 'uid' }, project.uid), ' ', project.title),
+        notice,
+        h('div', { class: 'focus-controls', role: 'group', 'aria-label': 'focus' }, direction, depth, focusButton, allButton),
+        h(
+          'div',
+          { class: 'zoom-controls', role: 'group', 'aria-label': 'zoom' },
+          h('button', { type: 'button', 'aria-label': 'zoom out', onclick: () => renderer.zoomBy(1 / 1.25) }, '−'),
+          h('button', { type: 'button', 'aria-label': 'zoom in', onclick: () => renderer.zoomBy(1.25) }, '+'),
+          h('button', { type: 'button', onclick: () => renderer.fit() }, 'Fit'),
+        ),
+      ),
+      h('div', { class: 'workspace' }, graphBox, panel.element),
+      table.element,
+    );
+    element.setAttribute('aria-busy', 'false');
+    focusButton.disabled = !selected;
+    if (selected) panel.show(projectUid, selected);
+  }
+
   void (async () => {
     try {
-      const graph = await loadProjectGraph(projectUid);
+      // Draw while the pages arrive: the first page at once, then each time the graph has doubled; the complete graph last.
+      let mounted = false;
+      let early: Promise<boolean> | null = null;
+      let drawnAt = 0;
+      let read = 0;
+      const graph = await loadProjectGraph(projectUid, GRAPH_LIMIT, (partial) => {
+        if (disposed || !partial.project) return;
+        if (!mounted) {
+          mounted = true;
+          mount(partial.project);
+        }
+        total = partial.total;
+        // Only what arrived since the last page (the list grows).
+        for (; read < partial.jobs.length; read++) {
+          const job = partial.jobs[read]!;
+          if (!jobs.has(job.uid)) jobs.set(job.uid, job);
+        }
+        notice.textContent = `loading… ${jobs.size.toLocaleString('en-US')} of ${Math.min(total, GRAPH_LIMIT).toLocaleString('en-US')} jobs`;
+        if (early || jobs.size < drawnAt * 2) return;
+        drawnAt = jobs.size;
+        early = draw(newest(), true, false).finally(() => (early = null));
+      });
       if (disposed) return;
       if (!graph.project) {
         element.replaceChildren(h('h1', {}, 'not found'), h('p', {}, h('a', { href: '/' }, 'All projects')));
@@ -160,35 +215,18 @@ export function createProjectView({ projectUid, jobUid, layout, navigate }: Proj
         return;
       }
       total = graph.total;
-      for (const job of graph.jobs) jobs.set(job.uid, job);
-      document.title = `${graph.project.uid} ${graph.project.title} · jobgraph`;
-      table = createJobTable(projectUid);
-      element.replaceChildren(
-        h(
-          'div',
-          { class: 'toolbar' },
-          h('h1', {}, h('span', { class: 'uid' }, graph.project.uid), ' ', graph.project.title),
-          notice,
-          h('div', { class: 'focus-controls', role: 'group', 'aria-label': 'focus' }, direction, depth, focusButton, allButton),
-          h(
-            'div',
-            { class: 'zoom-controls', role: 'group', 'aria-label': 'zoom' },
-            h('button', { type: 'button', 'aria-label': 'zoom out', onclick: () => renderer.zoomBy(1 / 1.25) }, '−'),
-            h('button', { type: 'button', 'aria-label': 'zoom in', onclick: () => renderer.zoomBy(1.25) }, '+'),
-            h('button', { type: 'button', onclick: () => renderer.fit() }, 'Fit'),
-          ),
-        ),
-        h('div', { class: 'workspace' }, graphBox, panel.element),
-        table.element,
-      );
-      element.setAttribute('aria-busy', 'false');
-      focusButton.disabled = !selected;
-      if (selected) panel.show(projectUid, selected);
+      // Newest first (the pages arrived out of order), then any job a live event added meanwhile.
+      const ordered = new Map<string, GraphNode>();
+      for (const job of graph.jobs) ordered.set(job.uid, jobs.get(job.uid) ?? job);
+      for (const [uid, job] of jobs) if (!ordered.has(uid)) ordered.set(uid, job);
+      jobs.clear();
+      for (const [uid, job] of ordered) jobs.set(uid, job);
+      if (!mounted) mount(graph.project);
       await draw(newest(), true);
       loaded = true;
       describe();
       for (const event of pending.splice(0)) onEvent(event);
-      table.reload();
+      table?.reload();
     } catch (error) {
       if (disposed) return;
       const words = error instanceof ApiError ? (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND' ? 'not found' : errorWords(error.code, error.message)) : 'the project could not be loaded';
