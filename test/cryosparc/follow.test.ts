@@ -270,6 +270,26 @@ describe('following a CryoSPARC stand-in', { timeout: 60_000 }, () => {
     sub = resumed;
   });
 
+  it('follows an instance without jobs.unstar_job, refusing only unstarJob, with UPSTREAM_ERROR', async () => {
+    const partial = new CryosparcSim({ jobs: 5, projects: 1, password: PASSWORD, omitOperations: ['jobs.unstar_job'] });
+    const { url } = await partial.start(0);
+    const other = await spawnFollower(url, ['--db', join(dir, 'no-unstar.db'), '--tokens-file', tokensFile], { password: PASSWORD });
+    spawned.push(other);
+    try {
+      await until(() => /first sync from CryoSPARC done/.test(other.output()), 'the first sync');
+      const uid = partial.listJobs()[0]!.uid as string;
+      const starred = expectData(await executeWith(other.url, admin, StarJobDocument, { input: { projectUid: 'P1', uid } })).starJob.job;
+      expect(starred.starredBy).toEqual(partial.job('P1', uid)!.starred_by);
+      const refused = expectErrors(await executeWith(other.url, admin, UnstarJobDocument, { input: { projectUid: 'P1', uid } }));
+      expect(refused.codes).toEqual(['UPSTREAM_ERROR']);
+      expect(refused.messages[0]).toMatch(/jobs\.unstar_job/);
+      expect(partial.job('P1', uid)!.starred_by).toEqual(starred.starredBy);
+    } finally {
+      await other.stop();
+      await partial.stop();
+    }
+  });
+
   it('stops serve with a one-line error naming a missing operation and the CryoSPARC version', async () => {
     const partial = new CryosparcSim({ jobs: 5, omitOperations: ['jobs.kill'] });
     const { url } = await partial.start(0);

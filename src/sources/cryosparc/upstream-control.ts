@@ -15,7 +15,7 @@
  * | starJob / unstarJob | `jobs.star_job` / `jobs.unstar_job` (as the CryoSPARC user jobgraph logs in as) |
  */
 import type { ControlResult, JobControl, JobEdits } from '../../events/job-control.js';
-import { SchedulerStatusError } from '../../model/errors.js';
+import { SchedulerStatusError, UpstreamError } from '../../model/errors.js';
 import type { JobStatus } from '../../model/job-status.js';
 import type { JobKey, JobStore } from '../../store/job-store.js';
 import type { CryosparcClient } from './api-client.js';
@@ -29,7 +29,11 @@ const STATUS_OPERATIONS: Partial<Record<JobStatus, string>> = {
   failed: 'jobs.mark_failed',
 };
 
-/** Every operation control needs: connecting fails when one is missing. */
+/**
+ * Every operation control needs: connecting fails when one is missing. Unstarring is not among them: the
+ * public client's contract names `jobs.star_job` only, so an instance without `jobs.unstar_job` is followed
+ * and `unstarJob` alone is refused.
+ */
 export const CONTROL_OPERATIONS = [
   ...Object.values(STATUS_OPERATIONS),
   'jobs.set_title',
@@ -38,8 +42,9 @@ export const CONTROL_OPERATIONS = [
   'jobs.add_tag',
   'jobs.remove_tag',
   'jobs.star_job',
-  'jobs.unstar_job',
 ] as const;
+
+const UNSTAR_OPERATION = 'jobs.unstar_job';
 
 export function createUpstreamJobControl({ client, follower, store }: { client: CryosparcClient; follower: CryosparcFollower; store: JobStore }): JobControl {
   const path = (key: JobKey) => [key.projectUid, key.uid];
@@ -88,7 +93,10 @@ export function createUpstreamJobControl({ client, follower, store }: { client: 
     },
     async star(key, _userId, starred) {
       if (!(await known(key))) return undefined;
-      const operation = starred ? 'jobs.star_job' : 'jobs.unstar_job';
+      if (!starred && !client.has(UNSTAR_OPERATION)) {
+        throw new UpstreamError(`This CryoSPARC offers no "${UNSTAR_OPERATION}" operation: unstar the job in CryoSPARC itself.`, { details: { operation: UNSTAR_OPERATION } });
+      }
+      const operation = starred ? 'jobs.star_job' : UNSTAR_OPERATION;
       return follower.act(async () => (await client.call(operation, { path: path(key) })).body);
     },
   };
