@@ -206,12 +206,16 @@ export async function findSubgraph(db: Kysely<Database>, args: Parameters<JobSto
   return {
     root: rootJob,
     nodes,
-    edges: edges.flatMap((e) => {
-      const key = `${e.parent_uid}>${e.child_uid}`;
-      if (!inGraph.has(e.parent_uid) || !inGraph.has(e.child_uid) || seen.has(key)) return [];
-      seen.add(key);
-      return [{ parentUid: e.parent_uid, childUid: e.child_uid }];
-    }),
+    // Ordered by (parent, child) number: the walk returns edges in whatever order its plan produces.
+    edges: edges
+      .flatMap((e) => {
+        const key = `${e.parent_uid}>${e.child_uid}`;
+        if (!inGraph.has(e.parent_uid) || !inGraph.has(e.child_uid) || seen.has(key)) return [];
+        seen.add(key);
+        return [{ parentUid: e.parent_uid, childUid: e.child_uid, order: [uidNumber(e.parent_uid), uidNumber(e.child_uid)] as const }];
+      })
+      .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1])
+      .map(({ parentUid, childUid }) => ({ parentUid, childUid })),
     truncated,
   };
 }
