@@ -175,6 +175,9 @@ describe.each(STORES)('lineage on %s', (kind) => {
         })
         .sort();
       expect(graph.edges.map((e) => `${e.parentUid.slice(1)}->${e.childUid.slice(1)}`).sort()).toEqual(expectedEdges);
+      // Edges come in (parent, child) number order, whatever order the walk's plan produced them in.
+      const numbers = graph.edges.map((e) => [Number(e.parentUid.slice(1)), Number(e.childUid.slice(1))] as const);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
     }
   });
 
