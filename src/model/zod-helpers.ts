@@ -217,6 +217,12 @@ export interface DocumentSource {
    * document is not walked.
    */
   text?: string;
+  /**
+   * The text `raw` was parsed from (e.g. a whole page of documents) was
+   * already found by `mayHoldUnstorableParts` to hold no unstorable part:
+   * the document is not walked.
+   */
+  storableText?: boolean;
 }
 
 /**
@@ -225,7 +231,7 @@ export interface DocumentSource {
  * any schema issues.
  */
 export function withStorableText<T>(raw: unknown, result: z.ZodSafeParseResult<T>, source: DocumentSource = {}): z.ZodSafeParseResult<T> {
-  if (source.text !== undefined && !mayHoldUnstorableParts(source.text)) return result;
+  if (source.storableText === true || (source.text !== undefined && !mayHoldUnstorableParts(source.text))) return result;
   const unstorable = unstorableParts(raw);
   if (unstorable.length === 0) return result;
   const issues = result.success ? unstorable : [...result.error.issues, ...unstorable];

@@ -182,11 +182,13 @@ describe('following a CryoSPARC stand-in', { timeout: 60_000 }, () => {
   });
 
   it('applies deletions and logs an invalid document with its job and path while applying the rest', async () => {
-    const [gone, bad, good] = jobsOf('completed');
+    const [gone, bad, good, nul] = jobsOf('completed');
     const total = expectData(await gql(JobsPageDocument, { first: 1, filter: { projectUid: 'P1' } })).jobs.totalCount;
     const from = events().length;
     sim.deleteJob('P1', gone!);
     sim.patchJob('P1', bad!, { status: 'exploded' });
+    // Parsed from a page whose text holds an escaped NUL: the page's one check sends its documents to the full walk.
+    sim.patchJob('P1', nul!, { description: 'before\u0000after' });
     sim.setStatus('P1', good!, 'killed');
     await waitForEvent(good!, 'KILLED', from);
     await until(async () => expectData(await gql(JobsPageDocument, { first: 1, filter: { projectUid: 'P1' } })).jobs.totalCount === total - 1, 'the deleted job to disappear');
@@ -195,7 +197,11 @@ describe('following a CryoSPARC stand-in', { timeout: 60_000 }, () => {
     await until(() => gateway.output().includes('INVALID_DOCUMENT'), 'the invalid document to be logged');
     const line = gateway.output().split('\n').find((l) => l.includes('INVALID_DOCUMENT'))!;
     expect(JSON.parse(line)).toMatchObject({ code: 'INVALID_DOCUMENT', job: `P1/${bad}`, path: 'status' });
+    await until(() => gateway.output().includes(`"job":"P1/${nul}"`), 'the document with a NUL to be logged');
+    const nulLine = gateway.output().split('\n').find((l) => l.includes('INVALID_DOCUMENT') && l.includes(`"job":"P1/${nul}"`))!;
+    expect(JSON.parse(nulLine)).toMatchObject({ code: 'INVALID_DOCUMENT', path: 'description', reason: expect.stringContaining('NUL character') });
     sim.patchJob('P1', bad!, { status: 'completed' });
+    sim.patchJob('P1', nul!, { description: '' });
   });
 
   it('limits a token to its projects: a token without P2 sees nothing of it and cannot change it upstream', async () => {

@@ -39,7 +39,7 @@ import { zodProblems } from '../document-report.js';
 import { createWorkerPool, type WorkerPool } from '../worker-pool.js';
 import { type SourcedJob, type WriteJobsReport, writeJobsReportingRefusals } from '../write-jobs.js';
 import { type CallResult, type CryosparcClient, CryosparcSetupError } from './api-client.js';
-import { type InvalidDoc, notJson, type PageHead, pageHead, parsePage, type RawDoc, validateDoc } from './job-page.js';
+import { type InvalidDoc, notJson, type PageHead, pageHead, type ParsedPage, parsePage, type RawDoc, validateDoc } from './job-page.js';
 import type { JobPageNote, JobPageRequest, JobPageResponse } from './job-page-protocol.js';
 
 /** Where the follower reports what it does (Prometheus metrics in the gateway). */
@@ -385,8 +385,8 @@ export class CryosparcFollower {
   private preparePage(bytes: Uint8Array): { head: Promise<PageHead>; page: () => Promise<PreparedPage> } {
     if (this.workers < 1 || bytes.byteLength < POOL_MIN_BYTES) {
       try {
-        const docs = parsePage(bytes);
-        return { head: Promise.resolve(pageHead(docs)), page: async () => validatePage(docs) };
+        const parsed = parsePage(bytes);
+        return { head: Promise.resolve(pageHead(parsed.docs)), page: async () => validatePage(parsed) };
       } catch (error) {
         return { head: Promise.reject(error), page: () => Promise.reject(error) };
       }
@@ -526,10 +526,10 @@ export class CryosparcFollower {
 }
 
 /** Validates the documents of a page on this thread. */
-function validatePage(docs: readonly RawDoc[]): PreparedPage {
+function validatePage({ docs, source }: ParsedPage): PreparedPage {
   const page: PreparedPage = { jobs: [], invalid: [] };
   for (const raw of docs) {
-    const result = validateDoc(raw);
+    const result = validateDoc(raw, source);
     if (result.ok) page.jobs.push({ job: result.job, workspaces: result.job.workspace_uids });
     else page.invalid.push(result.invalid);
   }

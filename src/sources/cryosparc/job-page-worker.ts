@@ -6,22 +6,23 @@
 import { type JobRows, jobRows } from '../../store/job-rows.js';
 import { serveRequests } from '../worker-thread.js';
 import { describeRefusal } from '../write-jobs.js';
-import { type InvalidDoc, invalidDoc, pageHead, parsePage, type RawDoc, validateDoc } from './job-page.js';
+import { type InvalidDoc, invalidDoc, pageHead, type ParsedPage, parsePage, validateDoc } from './job-page.js';
 import type { JobPageNote, JobPageRequest, JobPageResponse } from './job-page-protocol.js';
 
 serveRequests<JobPageRequest, JobPageResponse, JobPageNote>(({ bytes }, note) => {
-  let docs: RawDoc[];
+  let page: ParsedPage;
   try {
-    docs = parsePage(bytes);
+    page = parsePage(bytes);
   } catch {
     note({ notJson: true });
     return { rows: [], invalid: [] };
   }
+  const { docs, source } = page;
   note({ head: pageHead(docs) });
   const rows: JobRows[] = [];
   const invalid: InvalidDoc[] = [];
   for (const raw of docs) {
-    const result = validateDoc(raw);
+    const result = validateDoc(raw, source);
     if (!result.ok) {
       invalid.push(result.invalid);
       continue;

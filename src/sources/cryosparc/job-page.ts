@@ -4,7 +4,9 @@
  * (`job-page-worker.ts`) for a large one.
  */
 import { UpstreamError } from '../../model/errors.js';
+import { mayHoldUnstorableParts } from '../../model/document-limits.js';
 import { type Job, safeParseJobDocument } from '../../model/job.js';
+import type { DocumentSource } from '../../model/zod-helpers.js';
 import { type DocumentProblem, zodProblems } from '../document-report.js';
 
 export type RawDoc = Record<string, unknown>;
@@ -28,11 +30,20 @@ export interface InvalidDoc {
 
 const utf8 = new TextDecoder();
 
+/** A page's documents, and what is known of them from the text they were parsed from. */
+export interface ParsedPage {
+  docs: RawDoc[];
+  source: DocumentSource;
+}
+
 /**
- * The documents of a page (an answer that is not an array counts as empty, as CryoSPARC answers nothing else).
+ * The documents of a page (an answer that is not an array counts as empty,
+ * as CryoSPARC answers nothing else). The page's text is checked once for
+ * what no database can store, so that its documents need not be walked one
+ * by one when it holds none (almost always).
  * @throws UpstreamError when the bytes are not JSON
  */
-export function parsePage(bytes: Uint8Array): RawDoc[] {
+export function parsePage(bytes: Uint8Array): ParsedPage {
   const text = utf8.decode(bytes);
   let body: unknown;
   try {
@@ -40,7 +51,7 @@ export function parsePage(bytes: Uint8Array): RawDoc[] {
   } catch {
     throw notJson();
   }
-  return Array.isArray(body) ? (body as RawDoc[]) : [];
+  return { docs: Array.isArray(body) ? (body as RawDoc[]) : [], source: { storableText: !mayHoldUnstorableParts(text) } };
 }
 
 export function notJson(): UpstreamError {
@@ -55,8 +66,8 @@ export function pageHead(docs: readonly RawDoc[]): PageHead {
   return { count: docs.length, lastId: typeof lastId === 'string' ? lastId : undefined, maxUpdated };
 }
 
-export function validateDoc(raw: unknown): { ok: true; job: Job } | { ok: false; invalid: InvalidDoc } {
-  const parsed = safeParseJobDocument(raw);
+export function validateDoc(raw: unknown, source?: DocumentSource): { ok: true; job: Job } | { ok: false; invalid: InvalidDoc } {
+  const parsed = safeParseJobDocument(raw, source);
   if (parsed.success) return { ok: true, job: parsed.data };
   return { ok: false, invalid: invalidDoc(raw, zodProblems(parsed.error, 'cryosparc')) };
 }
