@@ -295,6 +295,8 @@ export class CryosparcFollower {
 
   private async firstSync(): Promise<void> {
     const started = Date.now();
+    // Every page of a first sync is large: the workers start (load their modules) while projects are read.
+    if (this.workers > 0) this.startPool();
     const serverTime = await this.syncProjects();
     let jobs = 0;
     let maxUpdated = '';
@@ -391,14 +393,14 @@ export class CryosparcFollower {
         return { head: Promise.reject(error), page: () => Promise.reject(error) };
       }
     }
-    this.pool ??= createWorkerPool<JobPageRequest, JobPageResponse, JobPageNote>(new URL('./job-page-worker.js', import.meta.url), this.workers, 'CryoSPARC page pool');
+    const pool = this.startPool();
     let told: (note: JobPageNote) => void = () => {};
     let failed: (error: unknown) => void = () => {};
     const head = new Promise<PageHead>((resolve, reject) => {
       told = (note) => ('head' in note ? resolve(note.head) : reject(notJson()));
       failed = reject;
     });
-    const answer = this.pool.submit({ bytes }, { transfer: [bytes.buffer as ArrayBuffer], onNote: told });
+    const answer = pool.submit({ bytes }, { transfer: [bytes.buffer as ArrayBuffer], onNote: told });
     answer.catch(failed);
     const page = answer.then(({ rows, invalid }) => ({
       jobs: rows.map((r) => ({ job: preparedJob(r), workspaces: r.workspaces.map((w) => w.workspace_uid) })),
@@ -406,6 +408,11 @@ export class CryosparcFollower {
     }));
     page.catch(() => {});
     return { head, page: () => page };
+  }
+
+  private startPool(): WorkerPool<JobPageRequest, JobPageResponse, JobPageNote> {
+    this.pool ??= createWorkerPool<JobPageRequest, JobPageResponse, JobPageNote>(new URL('./job-page-worker.js', import.meta.url), this.workers, 'CryoSPARC page pool');
+    return this.pool;
   }
 
   private async closePool(): Promise<void> {
