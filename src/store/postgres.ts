@@ -17,23 +17,14 @@ export interface OpenPostgresOptions {
 // Any fixed number works: it only has to be the same for every jobgraph process.
 const MIGRATION_LOCK_KEY = 0x6a6f6267;
 
-/**
- * Opens a pooled PostgreSQL connection and runs migrations under an advisory lock.
- *
- * Statements are prepared per connection (below) but always planned for
- * their values (`plan_cache_mode=force_custom_plan`): after five runs
- * PostgreSQL would otherwise switch a statement to one generic plan, and the
- * right plan here depends on the values (how many jobs a project holds, which
- * uids an `in (…)` list names): the generic plan of a page's parents and
- * children took 7–8 ms instead of 1.2 ms.
- */
+/** Opens a pooled PostgreSQL connection and runs migrations under an advisory lock. */
 export async function openPostgres({ url, schema = 'public', poolMax = 10, onQuery }: OpenPostgresOptions): Promise<Kysely<Database>> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
-    options: [...(schema === 'public' ? [] : [`-c search_path=${schema}`]), `-c plan_cache_mode=force_custom_plan`].join(' '),
+    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
   });
   // A connection the server drops (restart, pg_terminate_backend) emits 'error' on its client, idle or checked
   // out; unheard, that would crash the process. The query in flight fails on its own and the pool replaces the client.
