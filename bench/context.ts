@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/node-flags.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CACHE_DIR = join(ROOT, '.bench-cache');
@@ -105,14 +106,15 @@ export function ensureDir(dir: string): string {
 }
 
 /**
- * The gateway's command: `dist/cli.js` when a build exists and is newer than
- * every source file (other engineers edit `src/` while a build may be stale),
- * else the sources through tsx.
+ * The gateway's command, with the V8 flags it ships with (src/node-flags.ts):
+ * `dist/cli.js` when a build exists and is newer than every source file
+ * (other engineers edit `src/` while a build may be stale), else the sources
+ * through tsx.
  */
 export function cliCommand(): { args: string[]; compiled: boolean } {
   const built = join(ROOT, 'dist/cli.js');
-  if (existsSync(built) && statSync(built).mtimeMs > newestMtime(join(ROOT, 'src'))) return { args: [built], compiled: true };
-  return { args: ['--import', 'tsx', join(ROOT, 'src/cli.ts')], compiled: false };
+  if (existsSync(built) && statSync(built).mtimeMs > newestMtime(join(ROOT, 'src'))) return { args: [...NODE_FLAGS, built], compiled: true };
+  return { args: [...NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src/cli.ts')], compiled: false };
 }
 
 function newestMtime(dir: string): number {
@@ -149,3 +151,6 @@ export function progress(label: string, total: number, everyMs = 2000) {
     },
   };
 }
+
+/** The floor servers' command (bench/floor-server.ts), with the gateway's V8 flags: the same process model. */
+export const FLOOR_SERVER: readonly string[] = [...NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'];

@@ -4,7 +4,7 @@
  * delivery is receive time − the event's commit time (`at`, same machine
  * clock), and also receive time − the moment the bench sent the mutation.
  */
-import { type BenchContext, say } from './context.js';
+import { type BenchContext, FLOOR_SERVER, say } from './context.js';
 import type { ScenarioResult } from './figures.js';
 import { freePort, graphql, startGateway, startProcess } from './gateway.js';
 import { summarize, sleep, wallNow } from './stats.js';
@@ -117,7 +117,7 @@ async function measureRounds(pool: SubscriberPool, n: number, rounds: number, ch
 /** The same clients and rounds against the bare broadcast floor (floor-server.ts). */
 async function measureFloor(ctx: BenchContext, n: number, rounds: number): Promise<Rounds> {
   const port = await freePort();
-  const args = ['--import', 'tsx', 'bench/floor-server.ts', '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(port)];
+  const args = [...FLOOR_SERVER, '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(port)];
   const floor = await startProcess(ctx, 'fanout-floor', { args, healthPath: '/health', port });
   const open = (count: number) =>
     openSubscriberPool(`ws://127.0.0.1:${port}/graphql`, Array.from({ length: count }, () => ({ query: STATUS_SUBSCRIPTION, variables: {} })), {

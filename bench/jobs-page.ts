@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { type BenchContext, say } from './context.js';
+import { type BenchContext, FLOOR_SERVER, say } from './context.js';
 import type { Figure, ScenarioResult } from './figures.js';
 import { freePort, graphql, startGateway, startProcess } from './gateway.js';
 import { type Load, combine, load as loadRun } from './load.js';
@@ -29,7 +29,7 @@ export async function runJobsPage(ctx: BenchContext): Promise<ScenarioResult> {
   const pageSize = 100;
   const gateway = await startGateway(ctx, 'jobs-page');
   const floorPort = await freePort();
-  const floorArgs = ['--import', 'tsx', 'bench/floor-server.ts', '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(floorPort)];
+  const floorArgs = [...FLOOR_SERVER, '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(floorPort)];
   const floor = await startProcess(ctx, 'jobs-page-floor', { args: floorArgs, healthPath: '/health', port: floorPort });
   const caveats: string[] = [];
   try {

@@ -7,7 +7,7 @@
  * recursive statement alone (no documents, no HTTP) is reported beside them.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type BenchContext, say } from './context.js';
+import { type BenchContext, FLOOR_SERVER, say } from './context.js';
 import type { Dataset } from './dataset.js';
 import type { Figure, ScenarioResult } from './figures.js';
 import { freePort, startGateway, startProcess } from './gateway.js';
@@ -43,7 +43,7 @@ export async function runLineage(ctx: BenchContext, dataset: Pick<Dataset, 'line
   const startLineageGateway = () => startGateway(ctx, 'lineage', { extra: ['--max-cost', String(MAX_COST)] });
   let gateway = await startLineageGateway();
   const floorPort = await freePort();
-  const floorArgs = ['--import', 'tsx', 'bench/floor-server.ts', '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(floorPort)];
+  const floorArgs = [...FLOOR_SERVER, '--db', ctx.db, '--pg-schema', ctx.pgSchema, '--port', String(floorPort)];
   const floor = await startProcess(ctx, 'lineage-floor', { args: floorArgs, healthPath: '/health', port: floorPort });
   const caveats: string[] = [];
   const shapes: string[] = [];

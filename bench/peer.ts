@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import pg from 'pg';
-import { type BenchContext, say } from './context.js';
+import { type BenchContext, FLOOR_SERVER, say } from './context.js';
 import type { Dataset } from './dataset.js';
 import type { Figure, ScenarioResult } from './figures.js';
 import { type ServerProcess, freePort, startGateway, startProcess } from './gateway.js';
@@ -187,7 +187,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
       })(),
       (async () => {
         const port = await freePort();
-        const args = ['--import', 'tsx', 'bench/floor-server.ts', '--db', floorDb, '--pg-schema', ctx.pgSchema, '--port', String(port)];
+        const args = [...FLOOR_SERVER, '--db', floorDb, '--pg-schema', ctx.pgSchema, '--port', String(port)];
         return startProcess(ctx, `peer-floor${suffix}`, { args, healthPath: '/health', port });
       })(),
     ]);

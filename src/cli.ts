@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, type ConfigInput, SETTINGS, type SettingName, loadConfig, storeOptions } from './config.js';
 import { StartupError } from './startup-error.js';
