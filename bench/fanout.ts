@@ -29,7 +29,7 @@ export async function runFanout(ctx: BenchContext): Promise<ScenarioResult> {
       status = nextStatus(status);
       await graphql(gateway.url, batchedStatusMutation([{ projectUid, uid: target.uid, status }]));
     };
-    // Warm the delivery path up (JIT, statement cache) on a few subscribers: a warm-up event to all N would cost as much as a round.
+    // Warm the delivery path up (JIT, statement cache) on a few subscribers; the first change to all N is reported on its own (measureRounds).
     const warm = await openSubscribers(ctx, gateway, Array.from({ length: WARM }, () => subscription), 'fanout warm-up');
     for (let i = 0; i < 3; i++) {
       await change();
@@ -60,12 +60,13 @@ export async function runFanout(ctx: BenchContext): Promise<ScenarioResult> {
     const { missing, done } = measured;
     return {
       scenario: 'fanout',
-      method: `${n.toLocaleString('en-US')} graphql-ws clients (one connection and subscription each, in ${wsWorkers} worker processes) on one gateway process watch project ${projectUid}; ${done} status change${done === 1 ? '' : 's'} (of up to ${rounds}, fewer when rounds are slow: the series stops starting rounds after ${ROUNDS_BUDGET_MS / 1000} s), each sent once every subscriber had the previous one, after 3 warm-up changes on ${WARM} subscribers. Floor: the same clients on a bare \`ws\` server that serialises the same event once and writes it to every socket (bench/broadcast-floor.ts), as many rounds.`,
+      method: `${n.toLocaleString('en-US')} graphql-ws clients (one connection and subscription each, in ${wsWorkers} worker processes) on one gateway process watch project ${projectUid}; ${done} status change${done === 1 ? '' : 's'} (of up to ${rounds}, fewer when rounds are slow: the series stops starting rounds after ${ROUNDS_BUDGET_MS / 1000} s), each sent once every subscriber had the previous one, after 3 warm-up changes on ${WARM} subscribers and one to all ${n.toLocaleString('en-US')} (every subscriber's first event, reported on its own). Floor: the same clients on a bare \`ws\` server that serialises the same event once and writes it to every socket (bench/broadcast-floor.ts), as many rounds.`,
       figures: [
         { scenario: 'fanout', measure: 'commit→delivery p50', value: commit.p50, floor: floorCommit.p50, unit: 'ms' },
         { scenario: 'fanout', measure: 'commit→delivery p99', value: commit.p99, floor: floorCommit.p99, unit: 'ms', target: { op: '<=', bound: 250 } },
         { scenario: 'fanout', measure: 'send→delivery p99 (mutation sent → received)', value: send.p99, unit: 'ms' },
         { scenario: 'fanout', measure: 'last subscriber reached, median round', value: last.p50, floor: floorLast.p50, unit: 'ms' },
+        { scenario: 'fanout', measure: 'last subscriber reached, first change after subscribing (warm-up)', value: measured.firstChangeLast ?? Number.NaN, floor: floor.firstChangeLast, unit: 'ms' },
         { scenario: 'fanout', measure: 'deliveries measured', value: commit.count, unit: 'count', note: missing > 0 ? `${missing} deliveries missing` : undefined },
       ],
       caveats: [
@@ -81,6 +82,8 @@ export async function runFanout(ctx: BenchContext): Promise<ScenarioResult> {
 }
 
 interface Rounds {
+  /** The first change after the subscriptions opened (every subscriber's first event): a warm-up, not in the other figures. Last subscriber reached, ms. */
+  firstChangeLast: number | undefined;
   commitToDelivery: number[];
   sendToDelivery: number[];
   lastDelivery: number[];
@@ -90,7 +93,18 @@ interface Rounds {
 
 /** Up to `rounds` changes, each once every subscriber had the previous one; latencies of every delivery. */
 async function measureRounds(pool: SubscriberPool, n: number, rounds: number, change: () => Promise<unknown>, label: string): Promise<Rounds> {
-  const result: Rounds = { commitToDelivery: [], sendToDelivery: [], lastDelivery: [], missing: 0, done: 0 };
+  const result: Rounds = { firstChangeLast: undefined, commitToDelivery: [], sendToDelivery: [], lastDelivery: [], missing: 0, done: 0 };
+  {
+    // Every subscriber's first event runs cold paths on both sides (the clients' processes are new): reported on its own.
+    const before = (await pool.stats()).received;
+    const sentAt = wallNow();
+    await change();
+    const reached = (await pool.waitForReceived(before + n, ROUND_TIMEOUT_MS)) - before;
+    const { receivedAt } = await pool.collect();
+    if (reached >= n) result.firstChangeLast = Math.max(...receivedAt.map((at) => at - sentAt));
+    say(`${label}: first change after subscribing (warm-up): ${reached.toLocaleString('en-US')}/${n.toLocaleString('en-US')} subscribers reached${result.firstChangeLast === undefined ? '' : `, the last after ${result.firstChangeLast.toFixed(0)} ms`}`);
+    await sleep(500);
+  }
   const roundsStarted = performance.now();
   // Slow rounds end the series early: the whole bench has a time budget.
   for (let round = 1; round <= rounds && (round <= 1 || performance.now() - roundsStarted < ROUNDS_BUDGET_MS); round++) {
