@@ -26,7 +26,7 @@ export function useLimits(limits: Limits): Plugin[] {
     // Only the custom header counts: a form or text/plain POST always carries a content-type.
     plugins.push(postsOnly(withCode(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), 'CSRF_HEADER_REQUIRED')));
   }
-  plugins.push(useStrictParsing({ maxJsonDepth: limits.maxJsonDepth }));
+  plugins.push(useStrictParsing({ maxJsonDepth: limits.maxJsonDepth, maxBodyBytes: limits.maxBodyBytes }));
   if (limits.persistedOperations) plugins.push(usePersistedOperationsOnly(loadPersistedOperations(limits.persistedOperations)));
   plugins.push(
     EnvelopArmorPlugin({

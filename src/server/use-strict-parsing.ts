@@ -5,6 +5,8 @@ import type { Plugin } from 'graphql-yoga';
 export interface StrictParsingOptions {
   /** Deepest nesting of arrays and objects in `variables` and `extensions` (see `Limits.maxJsonDepth`). */
   maxJsonDepth: number;
+  /** Largest request body read (see `Limits.maxBodyBytes`). */
+  maxBodyBytes: number;
 }
 
 /**
@@ -14,12 +16,17 @@ export interface StrictParsingOptions {
  * - a body that is not UTF-8, malformed JSON (also in GET/form `variables`),
  *   or `variables`/`extensions` nested deeper than `maxJsonDepth`: 400 `BAD_REQUEST`
  *   (whatever the Accept header: the request is not a GraphQL request at all);
- * - yoga's own body-size backstop keeps its 413 but speaks our `PAYLOAD_TOO_LARGE`;
+ * - a body larger than `maxBodyBytes`: 413 `PAYLOAD_TOO_LARGE` (the server
+ *   refuses a declared length above it before yoga, and chunked bodies, in
+ *   http-guards.ts; this is the backstop for other hosts of the app). The body
+ *   is read once, here: yoga's own limiter (turned off in yoga.ts) piped every
+ *   body through a TransformStream to count its bytes, a fifth of a small
+ *   query's time;
  * - a document nested too deeply for graphql-js's recursive parser (e.g. `[[[…]]]`
  *   a thousand levels deep, still under the token limit): 400 `GRAPHQL_PARSE_FAILED`,
  *   over HTTP and websockets, instead of a masked stack overflow.
  */
-export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin {
+export function useStrictParsing({ maxJsonDepth, maxBodyBytes }: StrictParsingOptions): Plugin {
   return {
     onParse() {
       return ({ result, replaceParseResult }) => {
@@ -53,7 +60,7 @@ export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin
       setRequestParser(async (incoming) => {
         let parsed: Awaited<ReturnType<typeof parse>>;
         try {
-          parsed = await parse(await asUtf8Request(incoming, fetchAPI.Request));
+          parsed = await parse(await asUtf8Request(incoming, fetchAPI.Request, maxBodyBytes));
         } catch (error) {
           throw asBadRequest(error);
         }
@@ -69,12 +76,49 @@ export function useStrictParsing({ maxJsonDepth }: StrictParsingOptions): Plugin
   };
 }
 
-/** The same request with its body read and checked to be UTF-8 (a GET passes through). */
-async function asUtf8Request(request: Request, RequestCtor: typeof Request): Promise<Request> {
+/** The same request with its body read (at most `maxBytes`) and checked to be UTF-8 (a GET passes through). */
+async function asUtf8Request(request: Request, RequestCtor: typeof Request, maxBytes: number): Promise<Request> {
   if (request.body == null) return request;
-  const bytes = new Uint8Array(await request.arrayBuffer());
+  const bytes = await readBody(request, maxBytes);
   if (!isUtf8(bytes)) throw badRequest('The request body is not valid UTF-8.');
   return new RequestCtor(request.url, { method: request.method, headers: request.headers, body: bytes });
+}
+
+/**
+ * The body's bytes, refused above `maxBytes`: by its declared length before a
+ * byte is read (Node's parser ends a body at its declared length), or, for a
+ * body without one, as soon as it grows past the limit.
+ */
+async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    return new Uint8Array(await request.arrayBuffer());
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = request.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function tooLarge(maxBytes: number): GraphQLError {
+  return new GraphQLError(`The request body exceeds ${maxBytes} bytes.`, { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
 }
 
 function badRequest(message: string): GraphQLError {
@@ -84,7 +128,7 @@ function badRequest(message: string): GraphQLError {
 function asBadRequest(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) {
     const code = error.extensions.code;
-    if (code === 'REQUEST_ENTITY_TOO_LARGE') return new GraphQLError(error.message, { extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } });
+    if (code === 'PAYLOAD_TOO_LARGE') return error;
     // yoga's parse errors: coded already; `spec` would turn them into 200s for application/json clients.
     if (typeof code === 'string') return badRequest(error.message);
     return error;

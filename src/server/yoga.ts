@@ -114,8 +114,8 @@ export function createYogaServer({ store, bus, writer, control, upstreamReady, i
     landingPage: false,
     // CORS headers only for `--cors-origins`; yoga's default would reflect any Origin with credentials.
     cors: corsOptions(originPolicy),
-    // Backstop for bodies that reach yoga without a declared length (http-guards.ts refuses those on the server).
-    maxRequestBodySize: limits.maxBodyBytes,
+    // The body limit is use-strict-parsing.ts's (behind http-guards.ts on the server), which reads each body once.
+    maxRequestBodySize: false,
     // No file uploads here: a multipart body is refused like any other unknown content type.
     multipart: false,
     plugins: [...(metrics ? [useMetrics(metrics, { serve: metricsOnMainPort, authorize: (request) => authorizeMetrics(tokens, request.headers.get('authorization')) })] : []), ...(tokens ? [useTokenRevocation(tokens)] : []), useRequestLog({ logger }), useHttpMethods({ endpoint: '/graphql' }), useErrorBodies(), useRequestErrorStatus(), ...(viewer ? [useViewer({ tokensRequired: tokens !== null })] : []), useSubscriptionTransports({ eventIdOf }), useReadiness({ store, bus, upstream: upstreamReady }), useIngestEndpoint({ writer, logger, refusal: ingestRefusal, authorize: (request) => resolveAccess(tokens, request.headers.get('authorization')) }), useCompiledQueries(), useInputChecks(), ...useLimits(limits), useSharedSubscriptionResults({ scopeOf: (context) => readScope((context as Context).access) })],

@@ -193,6 +193,31 @@ describe('request body and websocket limits', () => {
     expect(over.codes).toEqual(['PAYLOAD_TOO_LARGE']);
   });
 
+  it('refuses, inside the app too, a body without a declared length once it grows past maxBodyBytes (hosts without the server guard)', async () => {
+    const chunked = (text: string) =>
+      server.app.yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-jobgraph-csrf': '1' },
+        // Two chunks and no content-length: the size is known only by reading.
+        body: new ReadableStream({
+          start(controller) {
+            const bytes = new TextEncoder().encode(text);
+            controller.enqueue(bytes.subarray(0, 1000));
+            controller.enqueue(bytes.subarray(1000));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const body = (bytes: number) => padded(bytes, (pad) => JSON.stringify({ query: '{ __typename }', variables: { pad } }));
+    const ok = await chunked(body(2000));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ data: { __typename: 'Query' } });
+    const over = await chunked(body(2001));
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
   it('answers a websocket message of maxWsMessageBytes and closes the socket with 1009 on one byte more', async () => {
     const socket = await rawSocket(server.wsUrl);
     socket.sendText(JSON.stringify({ type: 'connection_init' }));
