@@ -79,7 +79,7 @@ export function createUpstreamJobControl({ client, follower, store }: { client: 
       if (!job) return undefined;
       const calls: (() => Promise<unknown>)[] = [];
       if (edits.title != null) calls.push(async () => (await client.call('jobs.set_title', { path: path(key), args: { title: edits.title } })).body);
-      if (edits.description != null) calls.push(async () => (await client.call('jobs.set_description', { path: path(key), args: { description: edits.description } })).body);
+      if (edits.description != null) calls.push(async () => (await client.call('jobs.set_description', { path: path(key), args: { body: edits.description } })).body);
       if (edits.priority != null) calls.push(async () => (await client.call('jobs.set_priority', { path: path(key), args: { priority: edits.priority } })).body);
       if (edits.tags != null) {
         const wanted = new Set(edits.tags);
