@@ -47,7 +47,7 @@ interface Pending {
  * a worker's time. Room for a batch halves it. The workers live only while
  * a sync or an import runs.
  */
-const YOUNG_GENERATION_MB = 256;
+const YOUNG_GENERATION_MB = Number(process.env.JG_Y ?? 256);
 
 /**
  * Under tsx (tests, `npm run dev`) these modules are TypeScript: the worker
