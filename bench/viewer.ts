@@ -218,7 +218,7 @@ export async function runViewer(ctx: BenchContext): Promise<ScenarioResult> {
         f('2,000 jobs: first meaningful paint', two.median((o) => o.firstPaint), 'ms', { target: { op: '<=', bound: 1000 } }),
         f('2,000 jobs: all laid out and drawn', two.median((o) => o.drawn), 'ms'),
         f('5,000 jobs: laid out and interactive', five.median((o) => o.drawn), 'ms', { target: { op: '<=', bound: 3000 } }),
-        f('5,000 jobs: longest main-thread task', five.max((o) => o.longestTask), 'ms', { target: { op: '<=', bound: 200 }, note: `worst of ${runs} runs; 2,000 jobs: ${two.max((o) => o.longestTask).toFixed(0)} ms` }),
+        f('5,000 jobs: longest main-thread task', five.max((o) => o.longestTask), 'ms', { target: { op: '<=', bound: 200 }, note: `worst of ${runs} runs (0: no task over 50 ms, the shortest the Long Tasks API reports); 2,000 jobs: ${two.max((o) => o.longestTask).toFixed(0)} ms` }),
         f('5,000 jobs: first meaningful paint', five.median((o) => o.firstPaint), 'ms'),
         f(`status commit → node recoloured, p99 at ${rate} events/s`, percentile(latencies, 99), 'ms', { target: { op: '<=', bound: 300 }, note: `p50 ${percentile(latencies, 50).toFixed(0)} ms over ${latencies.length} changes` }),
         f('app JavaScript, minified + gzipped', size.kb, 'KB', { target: { op: '<=', bound: 300 }, note: `${size.files} files (app, layout worker, shared chunks)` }),
