@@ -41,4 +41,25 @@ describe('PostgreSQL table statistics', () => {
       await dispose();
     }
   });
+
+  it.skipIf(!storeAvailable('postgres'))('are left behind by a load that closes the store at once (an import), however quick its batches', async () => {
+    const { store, schema, dispose } = await createTestStore('postgres');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ on: string }>(`select current_setting('autovacuum') as on`);
+      const serverKeepsThem = rows[0]!.on === 'on';
+      // Batches closer together than the pause between two analyses: the last one waits, and closing runs it.
+      const first = await seedTwoProjects(store, [120, 40]);
+      const second = await seedTwoProjects(store, [200, 30]);
+      await store.close();
+      const jobs = new Set([...first, ...second].map((job) => `${job.project_uid}/${job.uid}`)).size;
+      const seen = await statistics(client, schema);
+      if (serverKeepsThem) expect(seen.jobs!.analysed).toBe(false);
+      else expect(seen.jobs).toEqual({ analysed: true, rows: jobs });
+    } finally {
+      await client.end();
+      await dispose();
+    }
+  });
 });
