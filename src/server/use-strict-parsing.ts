@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { readBodyAtMost } from '../sources/http-ingest/read-body.js';
 
 export interface StrictParsingOptions {
   /** Deepest nesting of arrays and objects in `variables` and `extensions` (see `Limits.maxJsonDepth`). */
@@ -95,25 +96,8 @@ async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<
     if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) throw tooLarge(maxBytes);
     return new Uint8Array(await request.arrayBuffer());
   }
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = request.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBodyAtMost(request, maxBytes);
+  if (!bytes) throw tooLarge(maxBytes);
   return bytes;
 }
 

@@ -33,6 +33,7 @@ import { MAX_DOCUMENT_BYTES } from '../../model/document-limits.js';
 import { UnavailableError } from '../../model/errors.js';
 import { safeParseJobDocument } from '../../model/job.js';
 import { type DocumentProblem, parseJsonText, zodProblems } from '../document-report.js';
+import { readBodyAtMost } from './read-body.js';
 import { type SourcedJob, writeJobsReportingRefusals } from '../write-jobs.js';
 
 export interface IngestRequestOptions {
@@ -58,7 +59,6 @@ const SOURCE = 'ingest';
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
 
-class PayloadTooLarge extends Error {}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -74,24 +74,6 @@ function jsonResponse(fetchAPI: FetchAPI, status: number, body: unknown, headers
   });
 }
 
-/** Reads the body's bytes, giving up as soon as they exceed `maxBytes`. */
-async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
-}
 
 /** UTF-8 text of `bytes`, or undefined when they are not UTF-8 (never U+FFFD in place of a bad sequence). */
 function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -115,7 +97,7 @@ function validate(documents: readonly { value: unknown; text: string; line?: num
 }
 
 /** The lines of an NDJSON body as documents or problems; blank lines are skipped. */
-function ndjsonDocuments(body: Buffer, problems: DocumentProblem[]): { value: unknown; text: string; line: number }[] {
+function ndjsonDocuments(body: Uint8Array, problems: DocumentProblem[]): { value: unknown; text: string; line: number }[] {
   const documents: { value: unknown; text: string; line: number }[] = [];
   // Split the bytes, not the text: a line of invalid UTF-8 is that line's problem only (0x0A never occurs inside a UTF-8 sequence).
   for (let start = 0, number = 1; start < body.length; number++) {
@@ -160,13 +142,8 @@ export async function handleIngestRequest(
     jsonResponse(fetchAPI, 413, { code: 'PAYLOAD_TOO_LARGE', message: `the body exceeds ${maxBodyBytes} bytes` }, { connection: 'close' });
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBodyBytes) return tooLarge();
-  let bytes: Buffer;
-  try {
-    bytes = await readBody(request, maxBodyBytes);
-  } catch (error) {
-    if (error instanceof PayloadTooLarge) return tooLarge();
-    throw error;
-  }
+  const bytes = await readBodyAtMost(request, maxBodyBytes);
+  if (!bytes) return tooLarge();
 
   const jobs: SourcedJob[] = [];
   const problems: DocumentProblem[] = [];
