@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { seedTwoProjects } from '../helpers/dataset.js';
 import { PG_URL } from '../helpers/global-setup.js';
+import type { JobStore } from '../../src/store/job-store.js';
 import { createTestStore, storeAvailable } from '../helpers/stores.js';
 
 /** Per job table: analysed at all, and the row count the planner now assumes (-1 before any analysis). */
@@ -15,14 +16,25 @@ async function statistics(client: pg.Client, schema: string): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.relname, { analysed: r.analysed, rows: r.rows }]));
 }
 
+type Probe = { store: JobStore; schema: string; client: pg.Client; serverKeepsThem: boolean };
+
+/** A fresh PostgreSQL store, a client to read its statistics, and whether the server analyses by itself (autovacuum). */
+async function withFreshStore(test: (probe: Probe) => Promise<void>): Promise<void> {
+  const { store, schema, dispose } = await createTestStore('postgres');
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ on: string }>(`select current_setting('autovacuum') as on`);
+    await test({ store, schema, client, serverKeepsThem: rows[0]!.on === 'on' });
+  } finally {
+    await client.end();
+    await dispose();
+  }
+}
+
 describe('PostgreSQL table statistics', () => {
-  it.skipIf(!storeAvailable('postgres'))('are gathered after a load when the server does not gather them itself', async () => {
-    const { store, schema, dispose } = await createTestStore('postgres');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ on: string }>(`select current_setting('autovacuum') as on`);
-      const serverKeepsThem = rows[0]!.on === 'on';
+  it.skipIf(!storeAvailable('postgres'))('are gathered after a load when the server does not gather them itself', () =>
+    withFreshStore(async ({ store, schema, client, serverKeepsThem }) => {
       expect((await statistics(client, schema)).jobs).toEqual({ analysed: false, rows: -1 });
       // Two loads: the second comes while the first one's analysis may still run, and must be counted too.
       const jobs = await seedTwoProjects(store, [160, 70]);
@@ -36,19 +48,10 @@ describe('PostgreSQL table statistics', () => {
       // With autovacuum on, the server analyses on its own schedule and the gateway leaves it alone.
       if (serverKeepsThem) expect(seen.jobs!.analysed).toBe(false);
       else expect(seen).toEqual({ jobs: { analysed: true, rows: 230 }, job_edges: { analysed: true, rows: edges } });
-    } finally {
-      await client.end();
-      await dispose();
-    }
-  });
+    }));
 
-  it.skipIf(!storeAvailable('postgres'))('are left behind by a load that closes the store at once (an import), however quick its batches', async () => {
-    const { store, schema, dispose } = await createTestStore('postgres');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ on: string }>(`select current_setting('autovacuum') as on`);
-      const serverKeepsThem = rows[0]!.on === 'on';
+  it.skipIf(!storeAvailable('postgres'))('are left behind by a load that closes the store at once (an import), however quick its batches', () =>
+    withFreshStore(async ({ store, schema, client, serverKeepsThem }) => {
       // Batches closer together than the pause between two analyses: the last one waits, and closing runs it.
       const first = await seedTwoProjects(store, [120, 40]);
       const second = await seedTwoProjects(store, [200, 30]);
@@ -57,9 +60,5 @@ describe('PostgreSQL table statistics', () => {
       const seen = await statistics(client, schema);
       if (serverKeepsThem) expect(seen.jobs!.analysed).toBe(false);
       else expect(seen.jobs).toEqual({ analysed: true, rows: jobs });
-    } finally {
-      await client.end();
-      await dispose();
-    }
-  });
+    }));
 });
