@@ -93,7 +93,9 @@ async function asUtf8Request(request: Request, RequestCtor: typeof Request, maxB
 async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
-    if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    // One non-negative integer, nothing else (a list of lengths is a request-smuggling attempt).
+    if (!/^\d+$/.test(declared)) throw badRequest('The content-length header is not a single byte count.');
+    if (Number(declared) > maxBytes) throw tooLarge(maxBytes);
     return new Uint8Array(await request.arrayBuffer());
   }
   const bytes = await readBodyAtMost(request, maxBytes);

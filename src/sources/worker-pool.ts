@@ -45,7 +45,9 @@ interface Pending {
  * serialises them; with V8's default (16 MB semi-spaces) every scavenge
  * copies the batch's live documents, and garbage collection took a fifth of
  * a worker's time. Room for a batch halves it. The workers live only while
- * a sync or an import runs.
+ * a sync or an import runs. A `--max-semi-space-size` given to the process
+ * (jobgraph's own, src/node-flags.ts) wins over this for every thread: 64 MB
+ * semi-spaces then, which is why the follower sizes its pages (follower.ts).
  */
 const YOUNG_GENERATION_MB = Number(process.env.JG_Y ?? 256);
 

@@ -218,6 +218,18 @@ describe('request body and websocket limits', () => {
     expect(((await over.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['PAYLOAD_TOO_LARGE']);
   });
 
+  it('refuses, inside the app too, a content-length that is not one byte count with 400 BAD_REQUEST', async () => {
+    for (const declared of ['20, 20', '-1', '1e3', 'abc']) {
+      const response = await server.app.yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-jobgraph-csrf': '1', 'content-length': declared },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(response.status, declared).toBe(400);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+    }
+  });
+
   it('answers a websocket message of maxWsMessageBytes and closes the socket with 1009 on one byte more', async () => {
     const socket = await rawSocket(server.wsUrl);
     socket.sendText(JSON.stringify({ type: 'connection_init' }));
