@@ -6,7 +6,7 @@
 import { type JobRows, jobRows } from '../../store/job-rows.js';
 import { serveRequests } from '../worker-thread.js';
 import { describeRefusal } from '../write-jobs.js';
-import { type InvalidDoc, invalidDoc, pageHead, type ParsedPage, parsePage, type RawDoc, validateDoc } from './job-page.js';
+import { type InvalidDoc, invalidDoc, pageHead, type ParsedPage, parsePage, validateDoc } from './job-page.js';
 import type { JobPageNote, JobPageRequest, JobPageResponse } from './job-page-protocol.js';
 
 serveRequests<JobPageRequest, JobPageResponse, JobPageNote>(({ bytes }, note) => {
@@ -21,11 +21,7 @@ serveRequests<JobPageRequest, JobPageResponse, JobPageNote>(({ bytes }, note) =>
   note({ head: pageHead(docs) });
   const rows: JobRows[] = [];
   const invalid: InvalidDoc[] = [];
-  for (let i = 0; i < docs.length; i++) {
-    const raw = docs[i];
-    // Each parsed document is let go once its row is built: a scavenge in the middle of a page then
-    // copies what is left of the page, not all of it.
-    docs[i] = undefined as unknown as RawDoc;
+  for (const raw of docs) {
     const result = validateDoc(raw, source);
     if (!result.ok) {
       invalid.push(result.invalid);
