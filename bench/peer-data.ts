@@ -276,3 +276,23 @@ async function copyFromSqlite(client: pg.Client, file: string, to: string) {
     sqlite.close();
   }
 }
+
+/**
+ * Vacuums and analyses every table of these schemas before they are measured,
+ * as autovacuum leaves a database in its steady state: a freshly loaded table
+ * has no visibility map, so every index-only scan (a count, an edge lookup)
+ * would still visit the table's rows. Done for every system alike.
+ */
+export async function settleTables(url: string, schemas: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ schema: string; name: string }>(
+      'select schemaname as schema, tablename as name from pg_tables where schemaname = any($1::text[]) order by 1, 2',
+      [schemas],
+    );
+    for (const table of rows) await client.query(`vacuum (analyze) ${quote(table.schema)}.${quote(table.name)}`);
+  } finally {
+    await client.end();
+  }
+}

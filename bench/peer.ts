@@ -21,7 +21,7 @@ import type { Dataset } from './dataset.js';
 import type { Figure, ScenarioResult } from './figures.js';
 import { type ServerProcess, freePort, startGateway, startProcess } from './gateway.js';
 import { type Load, combine, load } from './load.js';
-import { PEER_DIR, type PeerData, ensurePeerInstalled, preparePeerData } from './peer-data.js';
+import { PEER_DIR, type PeerData, ensurePeerInstalled, preparePeerData, settleTables } from './peer-data.js';
 import { startCountingProxy } from './pg-proxy.js';
 
 const PAGE_SIZE = 100;
@@ -170,6 +170,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
   const caveats: string[] = [];
   ensurePeerInstalled();
   const peer = await preparePeerData(ctx, dataset);
+  await settleTables(ctx.options.pgUrl, ctx.options.dialect === 'postgres' ? [peer.schema, ctx.pgSchema] : [peer.schema]);
   const root = await pickDescendantsRoot(peer);
   say(`peer: descendants root ${root.projectUid}/${root.uid} (${root.count} jobs within ${DEPTH} steps)`);
   const db = ctx.options.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';

@@ -13,7 +13,7 @@ import { uidInput } from './input-checks.js';
 import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.js';
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
-import { jobReadOptions } from './selection.js';
+import { jobReadOptions, pageLookAhead } from './selection.js';
 
 export const JobRef = builder.objectRef<Job>('Job');
 
@@ -222,10 +222,14 @@ export async function resolveJobConnection(
 ) {
   checkJobOrder(args.orderBy);
   const read = jobReadOptions(info);
-  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args, ...read });
-  ctx.loaders.primeJobs(
-    page.edges.map((e) => e.node),
-    read,
-  );
-  return toConnection(page, () => ctx.store.countJobs(filter));
+  // The parents, children and total the selection asks for come with the page, in its statement.
+  const ahead = pageLookAhead(info);
+  const page = await ctx.store.listJobs({ filter, orderBy: args.orderBy, page: args, ...read, extras: { neighbours: ahead.neighbours, withTotal: ahead.totalCount } });
+  const nodes = page.edges.map((e) => e.node);
+  ctx.loaders.primeJobs(nodes, read);
+  for (const side of ['parents', 'children'] as const) {
+    const lists = page.neighbours?.[side];
+    if (lists) ctx.loaders.primeNeighbours(side, { columnsOnly: ahead.neighbours[side] }, nodes, lists);
+  }
+  return toConnection(page, page.totalCount ?? (() => ctx.store.countJobs(filter)));
 }

@@ -75,6 +75,14 @@ export function createLoaders(store: JobStore) {
     jobs,
     primeJobs,
     replaceJob,
+    /** Puts the neighbour lists a page read (aligned with `jobs`) where the `side` loader of `options` finds them. */
+    primeNeighbours(side: NeighbourKey['side'], options: JobReadOptions, jobs: readonly Job[], lists: readonly Job[][]) {
+      const loader = neighbours(options);
+      jobs.forEach((job, i) => {
+        loader.prime({ projectUid: job.project_uid, uid: job.uid, side }, lists[i]!);
+        primeJobs(lists[i]!, options);
+      });
+    },
     /** Non-deleted parents of jobs, read as `options` says. */
     parents: (options?: JobReadOptions) => sideOf(neighbours(options), 'parents'),
     /** Non-deleted children of jobs, read as `options` says. */

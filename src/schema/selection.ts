@@ -1,4 +1,5 @@
 import {
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLResolveInfo,
@@ -133,4 +134,85 @@ function collect(
     }
   }
   return false;
+}
+
+/** What a page of jobs can read in its own statement (store `PageExtras`), as its selection shows. */
+export interface PageLookAhead {
+  /** `totalCount` is selected. */
+  totalCount: boolean;
+  /** Columns of the `parents` / `children` of the page's nodes, where each is selected under one name and reads columns only. */
+  neighbours: { parents?: readonly JobColumn[]; children?: readonly JobColumn[] };
+}
+
+const NEIGHBOUR_FIELDS = ['parents', 'children'] as const;
+
+/**
+ * Looks into a job connection's selection (`totalCount`, `edges { node {
+ * parents children } }`, through fragments) for what the page's statement
+ * can read at once. A side is read ahead only when it is selected under one
+ * response name, so that the read worked out here is the one its resolver
+ * will work out ({@link jobReadOf} over the same field nodes); otherwise its
+ * loader reads it as before. Worked out once per field of each parsed document.
+ */
+export function pageLookAhead(info: GraphQLResolveInfo): PageLookAhead {
+  const node = info.fieldNodes[0]!;
+  let known = lookAheadCache.get(node);
+  if (known === undefined) {
+    const connection = getNamedType(info.returnType);
+    const found: Found = { totalCount: false, parents: new Map(), children: new Map() };
+    for (const field of info.fieldNodes) if (field.selectionSet) walkConnection(info, connection, field.selectionSet, found);
+    const neighbours: PageLookAhead['neighbours'] = {};
+    for (const side of NEIGHBOUR_FIELDS) {
+      const names = found[side];
+      if (names.size !== 1) continue;
+      const [nodes] = names.values();
+      const columns = new Set<JobColumn>();
+      const jobType = info.schema.getType(JOB_TYPE)!;
+      const readsDocument = nodes!.some((n) => n.selectionSet !== undefined && collect(info.schema, info.fragments, jobType, n.selectionSet, columns, new Set()));
+      if (!readsDocument) neighbours[side] = [...columns].sort();
+    }
+    known = { totalCount: found.totalCount, neighbours };
+    lookAheadCache.set(node, known);
+  }
+  return known;
+}
+
+const lookAheadCache = new WeakMap<object, PageLookAhead>();
+
+/** Field nodes of `parents` and `children` under the page's nodes, by response name. */
+interface Found {
+  totalCount: boolean;
+  parents: Map<string, FieldNode[]>;
+  children: Map<string, FieldNode[]>;
+}
+
+/** Visits the fields of `selectionSet` on `type`, fragments included (each named fragment once per type). */
+function eachField(info: GraphQLResolveInfo, type: GraphQLNamedType, selectionSet: SelectionSetNode, visit: (field: FieldNode) => void, seen = new Set<string>()) {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) visit(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) eachField(info, type, selection.selectionSet, visit, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = info.fragments[selection.name.value];
+      if (fragment) eachField(info, type, fragment.selectionSet, visit, seen);
+    }
+  }
+}
+
+function walkConnection(info: GraphQLResolveInfo, connection: GraphQLNamedType, selectionSet: SelectionSetNode, found: Found) {
+  eachField(info, connection, selectionSet, (field) => {
+    if (field.name.value === 'totalCount') found.totalCount = true;
+    if (field.name.value !== 'edges' || !field.selectionSet) return;
+    eachField(info, connection, field.selectionSet, (edgeField) => {
+      if (edgeField.name.value !== 'node' || !edgeField.selectionSet) return;
+      eachField(info, connection, edgeField.selectionSet, (jobField) => {
+        const side = jobField.name.value;
+        if (side !== 'parents' && side !== 'children') return;
+        const name = jobField.alias?.value ?? side;
+        const nodes = found[side].get(name);
+        if (nodes) nodes.push(jobField);
+        else found[side].set(name, [jobField]);
+      });
+    });
+  });
 }

@@ -71,6 +71,21 @@ export interface Page<T> {
   hasPreviousPage: boolean;
 }
 
+/** What a job listing may read besides its page, in the same statement (see `JobStore.listJobs`). */
+export interface PageExtras {
+  /** Each listed job's non-deleted parents and/or children, read from these columns (besides their key). */
+  neighbours?: { parents?: readonly JobColumn[]; children?: readonly JobColumn[] };
+  /** Also count every job the filter matches, ignoring paging. */
+  withTotal?: boolean;
+}
+
+/** A page of jobs with the extras asked for: neighbour lists aligned with `edges`, ordered by uid number. */
+export interface JobPage extends Page<Job> {
+  /** Undefined when not asked for, or when the page is empty (nothing carried the count). */
+  totalCount?: number;
+  neighbours?: { parents?: Job[][]; children?: Job[][] };
+}
+
 export type LineageWalk = 'ancestors' | 'descendants';
 
 export interface LineageEdgeItem {
@@ -172,7 +187,11 @@ export interface JobStore {
    * lazy-job.ts): reading any other field of such a job throws.
    */
   findJobs(keys: readonly JobKey[], options?: JobReadOptions): Promise<(Job | undefined)[]>;
-  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs } & JobReadOptions): Promise<Page<Job>>;
+  /**
+   * A page of jobs; with `extras`, also their parents and children and the
+   * total, in the same statement (one round trip for a dashboard's page).
+   */
+  listJobs(args: { filter?: JobFilter | null; orderBy?: readonly JobOrder[] | null; page: PageArgs; extras?: PageExtras } & JobReadOptions): Promise<JobPage>;
   countJobs(filter?: JobFilter | null): Promise<number>;
   /** Non-deleted parents of each job, aligned with `keys`, ordered by uid number. */
   findParents(keys: readonly JobKey[], options?: JobReadOptions): Promise<Job[][]>;

@@ -15,6 +15,7 @@ import type {
   EventQuery,
   JobFilter,
   JobKey,
+  JobPage,
   JobReadOptions,
   JobStore,
   LineagePage,
@@ -52,8 +53,8 @@ export class KyselyJobStore implements JobStore {
     return jobReads.findJobs(this.db, keys, options);
   }
 
-  listJobs(args: Parameters<JobStore['listJobs']>[0]): Promise<Page<Job>> {
-    return jobReads.listJobs(this.db, args);
+  listJobs(args: Parameters<JobStore['listJobs']>[0]): Promise<JobPage> {
+    return jobReads.listJobs(this.db, this.dialect, args);
   }
 
   countJobs(filter?: JobFilter | null): Promise<number> {

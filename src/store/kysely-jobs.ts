@@ -6,8 +6,9 @@ import { PageEdge, decodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keysetAfter } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
-import type { JobFilter, JobKey, JobReadOptions, JobStore, Page } from './job-store.js';
-import { LOOKUP_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
+import type { JobFilter, JobKey, JobPage, JobReadOptions, JobStore } from './job-store.js';
+import { type Dialect, LOOKUP_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
+import { pageExtraSelections, takePageExtras } from './page-extras.js';
 
 /** What a page is sorted and cut on before its documents are joined. */
 const PAGE_KEY_COLUMNS = ['project_uid', 'uid', 'created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num'] as const;
@@ -41,7 +42,7 @@ export async function findJobs(db: Kysely<Database>, keys: readonly JobKey[], op
   return keys.map((k) => found.get(keyOf(k.projectUid, k.uid)));
 }
 
-export async function listJobs(db: Kysely<Database>, { filter, orderBy, page, columnsOnly }: Parameters<JobStore['listJobs']>[0]): Promise<Page<Job>> {
+export async function listJobs(db: Kysely<Database>, dialect: Dialect, { filter, orderBy, page, columnsOnly, extras }: Parameters<JobStore['listJobs']>[0]): Promise<JobPage> {
   const { size, backward, cursor } = resolvePage(page);
   const eb = expressionBuilder<Database, 'jobs'>();
   const sort = jobSortKeys(eb, orderBy);
@@ -60,20 +61,34 @@ export async function listJobs(db: Kysely<Database>, { filter, orderBy, page, co
   // Within one project its number is the same on every row: left out, the order is the (project, uid number) index's.
   const ordering = filter?.projectUid != null ? keys.filter((k) => k.column !== 'project_uid_num') : keys;
   for (const key of ordering) narrow = narrow.orderBy(key.expression as never, key.direction);
+  // Parents, children and the total, when asked, come in the same statement (page-extras.ts).
+  const extra = pageExtraSelections(dialect, extras, filter);
   const rows: (SortableRow & { doc: unknown })[] = asked
-    ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+    ? extra.length === 0
+      ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+      : (
+          await db
+            .selectFrom(narrow.limit(size + 1).as('k'))
+            .selectAll('k')
+            .select(extra as never)
+            .modifyEnd(named('listJobColumnsWithExtras'))
+            .execute()
+        ).map((row) => ({ ...(row as SortableRow), doc: null }))
     : await db
         .selectFrom(narrow.limit(size + 1).as('k'))
         .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
         .selectAll('k')
         .select('j.doc')
-        .modifyEnd(named('listJobs'))
+        .select(extra as never)
+        .modifyEnd(named(extra.length === 0 ? 'listJobs' : 'listJobsWithExtras'))
         .execute();
   rows.sort(compareBy(keys));
   const more = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
   return {
+    // Taken before the rows become jobs: the extras are not columns of the job.
+    ...takePageExtras(extras, pageRows as unknown as Record<string, unknown>[]),
     edges: pageRows.map((row) => new PageEdge(rowToJob(row as { doc: unknown }), sort.id, () => sort.keys.map((k) => k.valueOf(row)))),
     hasNextPage: backward ? cursor != null : more,
     hasPreviousPage: backward ? more : cursor != null,
