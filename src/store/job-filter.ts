@@ -11,7 +11,8 @@ type JobsEb = ExpressionBuilder<Database, 'jobs'>;
 export function jobFilterExpression(eb: JobsEb, filter: JobFilter | null | undefined): Expression<SqlBool> {
   const f = filter ?? {};
   const and: Expression<SqlBool>[] = [];
-  if (!f.includeDeleted) and.push(eb('jobs.deleted', '=', 0));
+  // A constant, not a parameter: PostgreSQL then plans `deleted = 0` as it is (see kysely-shared.ts `planned`).
+  if (!f.includeDeleted) and.push(eb('jobs.deleted', '=', eb.lit(0)));
   if (f.projectUid != null) and.push(eb('jobs.project_uid', '=', f.projectUid));
   if (f.projectUids) and.push(f.projectUids.length ? eb('jobs.project_uid', 'in', [...f.projectUids]) : eb.lit(false));
   if (f.uids) and.push(f.uids.length ? eb('jobs.uid', 'in', [...f.uids]) : eb.lit(false));

@@ -1,5 +1,5 @@
 /** The Kysely store's reads of jobs: by key, pages with filters, sorting and cursors, and counts. */
-import { type Kysely, expressionBuilder } from 'kysely';
+import { type Kysely, expressionBuilder, sql } from 'kysely';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import { PageEdge, decodeCursor } from './cursor.js';
@@ -65,17 +65,17 @@ export async function listJobs(db: Kysely<Database>, dialect: Dialect, { filter,
   const extra = pageExtraSelections(dialect, extras, filter);
   const rows: (SortableRow & { doc: unknown })[] = asked
     ? extra.length === 0
-      ? (await narrow.limit(size + 1).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
+      ? (await narrow.limit(sql.lit(size + 1)).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
       : (
           await db
-            .selectFrom(narrow.limit(size + 1).as('k'))
+            .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
             .selectAll('k')
             .select(extra as never)
             .modifyEnd(named('listJobColumnsWithExtras'))
             .execute()
         ).map((row) => ({ ...(row as SortableRow), doc: null }))
     : await db
-        .selectFrom(narrow.limit(size + 1).as('k'))
+        .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
         .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
         .selectAll('k')
         .select('j.doc')

@@ -147,7 +147,7 @@ async function boundedLineagePage(
   )
   select m.m_depth, m.m_num, m.m_total, ${read} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
   order by m.m_depth, m.m_num
-  limit ${size + 1}`.execute(db);
+  limit ${sql.lit(size + 1)}`.execute(db);
   if (rows.length === 0 && after) return undefined;
   const more = rows.length > size;
   return {

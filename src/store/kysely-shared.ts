@@ -20,6 +20,15 @@ export const SET_CHUNK = 5000;
 
 export const named = (name: string) => sql.raw(`/* ${name} */`);
 
+/*
+ * Constants of a statement — `deleted = 0`, a page's `limit` — are written as
+ * literals, not parameters (`sql.lit`, `eb.lit`). PostgreSQL's plan cache then
+ * finds the generic plan of a prepared page as cheap as a custom one and stops
+ * planning it on every run: with them as parameters it planned each page anew
+ * (1.2 ms of bind per page, and a slower plan: 4.0 ms to execute instead of 3.1).
+ * A page's limit takes at most 101 values, so the statements stay few.
+ */
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /** The database, or a transaction on it. */
