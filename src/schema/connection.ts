@@ -5,11 +5,16 @@ import type { LazyCount } from './builder.js';
 export function toConnection<T, E extends Page<T>['edges'][number]>(page: { edges: E[]; hasNextPage: boolean; hasPreviousPage: boolean }, totalCount: LazyCount) {
   return {
     edges: page.edges,
+    // Cursors are encoded only when read: most pages never select pageInfo.
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.edges[0]?.cursor ?? null,
-      endCursor: page.edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return page.edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return page.edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };

@@ -14,6 +14,7 @@ import { AllocatedResourcesRef, InstanceInformationRef } from './job-resources.j
 import { JobBuildErrorRef, JobLastAccessedRef, JobWorkflowInfoRef, RunErrorRef, UiTileImageRef } from './job-records.js';
 import { JobSpecRef } from './job-spec.js';
 import { jobReadOptions, pageLookAhead } from './selection.js';
+import { jobWithItsWalk } from './walk-ahead.js';
 
 export const JobRef = builder.objectRef<Job>('Job');
 
@@ -192,8 +193,11 @@ builder.queryFields((t) => ({
       projectUid: t.arg.string({ required: true, description: 'Project uid, e.g. `P3`.', ...uidInput('P') }),
       uid: t.arg.string({ required: true, description: 'Job uid, e.g. `J42`.', ...uidInput('J') }),
     },
-    resolve: (_root, args, ctx, info) =>
-      ctx.loaders.jobs(jobReadOptions(info)).load({ projectUid: args.projectUid, uid: args.uid }),
+    resolve: async (_root, args, ctx, info) => {
+      const key = { projectUid: args.projectUid, uid: args.uid };
+      const withWalk = await jobWithItsWalk(ctx, key, info);
+      return withWalk !== undefined ? withWalk : ctx.loaders.jobs(jobReadOptions(info)).load(key);
+    },
   }),
   jobs: t.connection(
     {

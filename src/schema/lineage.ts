@@ -5,9 +5,10 @@ import { builder, pageComplexity } from './builder.js';
 import { toConnection } from './connection.js';
 import type { Context } from './context.js';
 import { uidInput } from './input-checks.js';
-import { JobFilterInput, toStoreFilter } from './job-filter.js';
+import { JobFilterInput } from './job-filter.js';
 import { JobRef } from './job.js';
 import { jobReadOptions } from './selection.js';
+import { checkDepth, walkRequest } from './walk-ahead.js';
 
 /** Largest `limit` of the `lineage` field (the `maxLineageNodes` limit of server/limits.ts). */
 export const MAX_LINEAGE_NODES = 10_000;
@@ -84,16 +85,10 @@ function lineageField(walk: LineageWalk) {
           filter: t.arg({ type: JobFilterInput, description: 'Only return jobs matching this (the walk still passes through the others).' }),
         },
         resolve: async (job, args, ctx, info) => {
-          checkDepth(args.maxDepth);
           const read = jobReadOptions(info);
-          const page = await ctx.store.listLineage({
-            ...read,
-            root: { projectUid: job.project_uid, uid: job.uid },
-            walk,
-            maxDepth: args.maxDepth,
-            filter: toStoreFilter(args.filter),
-            page: { first: args.first ?? 20, after: args.after },
-          });
+          const request = walkRequest({ projectUid: job.project_uid, uid: job.uid }, walk, args, read);
+          // Read with the root when the root was asked for nothing else (walk-ahead.ts).
+          const page = ctx.loaders.takeWalk(job, String(info.path.key), read) ?? (await ctx.store.listLineage(request));
           ctx.loaders.primeJobs(
             page.edges.map((e) => e.node),
             read,
@@ -105,9 +100,6 @@ function lineageField(walk: LineageWalk) {
     );
 }
 
-function checkDepth(maxDepth: number | null | undefined) {
-  if (maxDepth != null && maxDepth < 1) throw new BadInputError(`\`maxDepth\` must be at least 1; got ${maxDepth}.`);
-}
 
 builder.objectFields(JobRef, (t) => ({
   parents: t.field({

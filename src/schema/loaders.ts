@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Job } from '../model/job.js';
 import type { JobStatus } from '../model/job-status.js';
 import type { Project, Workspace } from '../model/project.js';
-import type { JobKey, JobReadOptions, JobStore, NeighbourKey, WorkspaceKey } from '../store/job-store.js';
+import type { JobKey, JobReadOptions, JobStore, LineagePage, NeighbourKey, WorkspaceKey } from '../store/job-store.js';
 
 const cacheKeyFn = (key: { projectUid: string; uid: string }) => `${key.projectUid}/${key.uid}`;
 const neighbourCacheKey = (key: NeighbourKey) => `${key.side}:${key.projectUid}/${key.uid}`;
@@ -60,6 +60,8 @@ export function createLoaders(store: JobStore) {
     for (const loader of jobReads.values()) loader.clear(key);
     jobs().prime(key, job);
   };
+  // Walks read with their root (schema/walk-ahead.ts), by root job and response name, until their resolver takes them.
+  const walks = new WeakMap<Job, Map<string, { read: string; page: LineagePage }>>();
   const project = new DataLoader<string, Project | null>(async (uids) => (await store.findProjects(uids)).map((p) => p ?? null));
   const workspace = new DataLoader<WorkspaceKey, Workspace | null, string>(
     async (keys) => (await store.findWorkspaces(keys)).map((w) => w ?? null),
@@ -82,6 +84,19 @@ export function createLoaders(store: JobStore) {
         loader.prime({ projectUid: job.project_uid, uid: job.uid, side }, lists[i]!);
         primeJobs(lists[i]!, options);
       });
+    },
+    /** Keeps a walk's page, read with its root `job`, for the walk's resolver under `responseName`. */
+    keepWalk(job: Job, responseName: string, options: JobReadOptions, page: LineagePage) {
+      let kept = walks.get(job);
+      if (!kept) walks.set(job, (kept = new Map()));
+      kept.set(responseName, { read: readKey(options), page });
+    },
+    /** The page kept for this walk of `job`, if it was read as `options` says; once. */
+    takeWalk(job: Job, responseName: string, options: JobReadOptions): LineagePage | undefined {
+      const kept = walks.get(job)?.get(responseName);
+      if (!kept || kept.read !== readKey(options)) return undefined;
+      walks.get(job)!.delete(responseName);
+      return kept.page;
     },
     /** Non-deleted parents of jobs, read as `options` says. */
     parents: (options?: JobReadOptions) => sideOf(neighbours(options), 'parents'),

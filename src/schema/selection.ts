@@ -2,6 +2,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -72,21 +73,27 @@ export function jobReadOf(info: GraphQLResolveInfo): JobRead {
   const node = info.fieldNodes[0]!;
   let known = cache.get(node);
   if (known === undefined) {
-    const type = getNamedType(info.returnType);
-    const columns = new Set<JobColumn>();
-    const readsDocument = info.fieldNodes.some(
-      (field) => field.selectionSet !== undefined && collect(info.schema, info.fragments, type, field.selectionSet, columns, new Set()),
-    );
-    known = readsDocument ? DOCUMENT : { document: false, columns: [...columns].sort() };
+    known = jobReadOfNodes(info, getNamedType(info.returnType), info.fieldNodes);
     cache.set(node, known);
   }
   return known;
 }
 
+/** What the jobs returned by these (merged) field nodes of a field of type `type` are read for. */
+function jobReadOfNodes(info: Pick<GraphQLResolveInfo, 'schema' | 'fragments'>, type: GraphQLNamedType, nodes: readonly FieldNode[]): JobRead {
+  const columns = new Set<JobColumn>();
+  const readsDocument = nodes.some((field) => field.selectionSet !== undefined && collect(info.schema, info.fragments, type, field.selectionSet, columns, new Set()));
+  return readsDocument ? DOCUMENT : { document: false, columns: [...columns].sort() };
+}
+
+/** The store's read options for a {@link JobRead}. */
+export function readOptionsOf(read: JobRead): JobReadOptions {
+  return read.document ? {} : { columnsOnly: read.columns };
+}
+
 /** {@link jobReadOf} as the store's read options. */
 export function jobReadOptions(info: GraphQLResolveInfo): JobReadOptions {
-  const read = jobReadOf(info);
-  return read.document ? {} : { columnsOnly: read.columns };
+  return readOptionsOf(jobReadOf(info));
 }
 
 const cache = new WeakMap<object, JobRead>();
@@ -166,10 +173,8 @@ export function pageLookAhead(info: GraphQLResolveInfo): PageLookAhead {
       const names = found[side];
       if (names.size !== 1) continue;
       const [nodes] = names.values();
-      const columns = new Set<JobColumn>();
-      const jobType = info.schema.getType(JOB_TYPE)!;
-      const readsDocument = nodes!.some((n) => n.selectionSet !== undefined && collect(info.schema, info.fragments, jobType, n.selectionSet, columns, new Set()));
-      if (!readsDocument) neighbours[side] = [...columns].sort();
+      const read = jobReadOfNodes(info, info.schema.getType(JOB_TYPE)!, nodes!);
+      if (!read.document) neighbours[side] = read.columns;
     }
     known = { totalCount: found.totalCount, neighbours };
     lookAheadCache.set(node, known);
@@ -216,3 +221,52 @@ function walkConnection(info: GraphQLResolveInfo, connection: GraphQLNamedType, 
     });
   });
 }
+
+/** Job fields a lookup by key answers from its arguments alone. */
+const KEY_FIELDS = new Set(['__typename', 'id', 'uid', 'projectUid']);
+
+/** A walk (`descendants` or `ancestors`) selected on a job, under one response name. */
+export interface WalkAhead {
+  walk: 'descendants' | 'ancestors';
+  responseName: string;
+  /** Its field nodes, merged as the executor merges them. */
+  nodes: FieldNode[];
+  /** What the walk's jobs are read for. */
+  read: JobRead;
+}
+
+/**
+ * When a job field selects nothing of the job but its key and one walk (as
+ * `job(projectUid:, uid:) { descendants(…) { … } }` does), that walk; so the
+ * root can be read in the walk's own statement. Undefined for any other
+ * selection. Worked out once per field of each parsed document.
+ */
+export function onlyWalkOf(info: GraphQLResolveInfo): WalkAhead | undefined {
+  const node = info.fieldNodes[0]!;
+  if (walkCache.has(node)) return walkCache.get(node);
+  const job = getNamedType(info.returnType);
+  const walks = new Map<string, FieldNode[]>();
+  let other = false;
+  for (const field of info.fieldNodes) {
+    if (!field.selectionSet) continue;
+    eachField(info, job, field.selectionSet, (selected) => {
+      const name = selected.name.value;
+      if (name === 'descendants' || name === 'ancestors') {
+        const responseName = selected.alias?.value ?? name;
+        walks.set(responseName, [...(walks.get(responseName) ?? []), selected]);
+      } else if (!KEY_FIELDS.has(name)) other = true;
+    });
+  }
+  let found: WalkAhead | undefined;
+  if (!other && walks.size === 1) {
+    const [responseName, nodes] = [...walks][0]!;
+    const walk = nodes[0]!.name.value as WalkAhead['walk'];
+    // One response name is one field: the same walk (and arguments) in every node, or the document is invalid.
+    const connection = getNamedType((job as GraphQLObjectType).getFields()[walk]!.type);
+    found = { walk, responseName, nodes, read: jobReadOfNodes(info, connection, nodes) };
+  }
+  walkCache.set(node, found);
+  return found;
+}
+
+const walkCache = new WeakMap<object, WalkAhead | undefined>();

@@ -32,6 +32,18 @@ export class PageEdge<T> {
   }
 }
 
+/** A lineage edge: a page edge with its distance from the root. */
+export class LineageEdge<T> extends PageEdge<T> {
+  constructor(
+    node: T,
+    readonly depth: number,
+    sortId: string,
+    num: number,
+  ) {
+    super(node, sortId, () => [depth, num]);
+  }
+}
+
 export function decodeCursor(cursor: string, sortId: string, arity: number): CursorKey {
   let parsed: unknown;
   try {

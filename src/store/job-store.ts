@@ -101,6 +101,8 @@ export interface LineagePage {
   hasPreviousPage: boolean;
   /** Matching jobs within the depth bound, ignoring paging. */
   totalCount: number;
+  /** With `withRoot`: the root job (its key columns at least), or null when it does not exist. */
+  root?: Job | null;
 }
 
 export type SubgraphDirection = 'ANCESTORS' | 'DESCENDANTS' | 'BOTH';
@@ -208,6 +210,8 @@ export interface JobStore {
     maxDepth?: number | null;
     filter?: JobFilter | null;
     page: { first: number; after?: string | null };
+    /** Also read the root (in the walk's statement where it can): for `job(…) { descendants }`, which asks nothing else of it. */
+    withRoot?: boolean;
   } & JobReadOptions): Promise<LineagePage>;
   /** The sub-graph around `root`, or undefined when the root does not exist. */
   findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined>;

@@ -5,7 +5,7 @@
  */
 import { type Kysely, expressionBuilder, sql } from 'kysely';
 import type { Job } from '../model/job.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { LineageEdge, decodeCursor } from './cursor.js';
 import { type Database, rowToJob } from './database.js';
 import { jobFilterExpression } from './job-filter.js';
 import { chunk, groupByProject, keyOf } from './job-rows.js';
@@ -76,10 +76,13 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
   const { root, walk } = args;
   // On PostgreSQL this needs the tables' statistics (pg-statistics.ts): without them the planner hashed the
   // project's jobs to join the walked ones (5.8 ms instead of 0.4 ms).
+  let rootJob: Job | null | undefined;
   if (args.maxDepth != null && args.maxDepth <= DEPTH_CARRYING_WALK_MAX) {
-    const page = await boundedLineagePage(db, dialect, args, sortId, size, after);
-    if (page) return page;
+    const bounded = await boundedLineagePage(db, dialect, args, sortId, size, after);
+    if (bounded.page) return args.withRoot ? { ...bounded.page, root: bounded.root ?? null } : bounded.page;
+    rootJob = bounded.root;
   }
+  if (args.withRoot && rootJob === undefined) rootJob = (await findJobs(db, [root], { columnsOnly: args.columnsOnly }))[0] ?? null;
   const depths = await lineageDepths(db, dialect, root, walk, args.maxDepth);
   // The filter runs in SQL over the walked set; ordering by (depth, uid number) and paging happen here.
   const matched: { uid: string; depth: number; num: number }[] = [];
@@ -98,26 +101,29 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
   const start = after ? matched.findIndex((m) => m.depth > after[0] || (m.depth === after[0] && m.num > after[1])) : 0;
   const slice = start === -1 ? [] : matched.slice(start, start + size);
   const jobs = await findJobs(
-      db,
+    db,
     slice.map((m) => ({ projectUid: root.projectUid, uid: m.uid })),
     { columnsOnly: args.columnsOnly },
   );
-  return {
-    edges: slice.map((m, i) => ({ cursor: encodeCursor(sortId, [m.depth, m.num]), node: jobs[i]!, depth: m.depth })).filter((e) => e.node),
+  const page: LineagePage = {
+    edges: slice.flatMap((m, i) => (jobs[i] ? [new LineageEdge(jobs[i], m.depth, sortId, m.num)] : [])),
     hasNextPage: start !== -1 && start + size < matched.length,
     hasPreviousPage: after != null,
     totalCount: matched.length,
   };
+  return args.withRoot ? { ...page, root: rootJob ?? null } : page;
 }
 
 /**
  * A bounded walk, its filter, its count and its page in one statement: the
  * depth-carrying walk, the walked jobs that match the filter with their count,
- * and the columns (or documents) of just the page's rows. Undefined when the
- * page past `after` is empty, which leaves the count unknown. `cross join`
- * keeps SQLite's join order (walked jobs first, then each job by key): left to
- * itself it scanned the project's jobs and probed the walk (0.77 ms instead of
- * 0.32 ms for 63 descendants).
+ * and the columns (or documents) of just the page's rows. With `withRoot`, the
+ * root's own row comes in the same statement (depth 0, which no walked job
+ * has) with its key columns: `job(…) { descendants }` is then one round trip.
+ * No page when the page past `after` is empty, which leaves the count
+ * unknown. `cross join` keeps SQLite's join order (walked jobs first, then
+ * each job by key): left to itself it scanned the project's jobs and probed
+ * the walk (0.77 ms instead of 0.32 ms for 63 descendants).
  */
 async function boundedLineagePage(
   db: Kysely<Database>,
@@ -126,16 +132,25 @@ async function boundedLineagePage(
   sortId: string,
   size: number,
   after: readonly [number, number] | null,
-): Promise<LineagePage | undefined> {
+): Promise<{ page?: LineagePage; root?: Job | null }> {
   const { root, walk } = args;
   const columns = columnsToRead(args);
   const [from, to] = walk === 'descendants' ? [sql.raw('parent_uid'), sql.raw('child_uid')] : [sql.raw('child_uid'), sql.raw('parent_uid')];
   // PostgreSQL types a bare parameter in the recursive statement's seed only from a cast, and the uid columns are `collate "C"`.
   const seed = dialect === 'postgres' ? sql`cast(${root.uid} as text) collate "C"` : sql`${root.uid}`;
   const filter = jobFilterExpression(expressionBuilder<Database, 'jobs'>(), args.filter);
-  const read = columns ? sql.join(columns.map((c) => sql.ref(`j.${c}`))) : sql`j.uid, j.status, j.doc`;
+  const read = (alias: string) =>
+    columns ? sql.join(columns.map((c) => sql.ref(`${alias}.${c}`))) : sql`${sql.ref(`${alias}.uid`)}, ${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.doc`)}`;
   const cut = after ? sql`and (m.m_depth > ${after[0]} or (m.m_depth = ${after[0]} and m.m_num > ${after[1]}))` : sql``;
-  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* listLineagePage */ with recursive walk(walk_uid, walk_depth) as (
+  const page = sql`select m.m_depth, m.m_num, m.m_total, ${read('j')} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
+  order by m.m_depth, m.m_num
+  limit ${sql.lit(size + 1)}`;
+  // The root's row: the page's columns, but never its document (`withRoot` is asked when nothing else of the root is).
+  const withRoot = sql`select 0 as m_depth, r.uid_num as m_num, null as m_total, ${columns ? read('r') : sql`r.uid, r.status, null`} from jobs r where r.project_uid = ${root.projectUid} and r.uid = ${root.uid}
+  union all
+  select * from (${page}) page
+  order by 1, 2`;
+  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* ${sql.raw(args.withRoot ? 'listLineagePageWithRoot' : 'listLineagePage')} */ with recursive walk(walk_uid, walk_depth) as (
     select ${seed}, 0
     union
     select e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.walk_uid
@@ -145,21 +160,28 @@ async function boundedLineagePage(
     select found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
     from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter}
   )
-  select m.m_depth, m.m_num, m.m_total, ${read} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
-  order by m.m_depth, m.m_num
-  limit ${sql.lit(size + 1)}`.execute(db);
-  if (rows.length === 0 && after) return undefined;
+  ${args.withRoot ? withRoot : page}`.execute(db);
+  let rootJob: Job | null | undefined;
+  if (args.withRoot) {
+    const first = rows[0];
+    rootJob = first && Number(first.m_depth) === 0 ? rowToJob({ ...first, project_uid: root.projectUid, doc: null }) : null;
+    if (rootJob) rows.shift();
+  }
+  if (rows.length === 0 && after) return { root: rootJob };
   const more = rows.length > size;
   return {
-    edges: rows.slice(0, size).map((row) => {
-      const depth = Number(row.m_depth);
-      const num = Number(row.m_num);
-      if (columns) row.doc = null;
-      return { cursor: encodeCursor(sortId, [depth, num]), node: rowToJob(row), depth };
-    }),
-    hasNextPage: more,
-    hasPreviousPage: after != null,
-    totalCount: rows.length === 0 ? 0 : Number(rows[0]!.m_total),
+    page: {
+      edges: rows.slice(0, size).map((row) => {
+        const depth = Number(row.m_depth);
+        const num = Number(row.m_num);
+        if (columns) row.doc = null;
+        return new LineageEdge(rowToJob(row), depth, sortId, num);
+      }),
+      hasNextPage: more,
+      hasPreviousPage: after != null,
+      totalCount: rows.length === 0 ? 0 : Number(rows[0]!.m_total),
+    },
+    root: rootJob,
   };
 }
 

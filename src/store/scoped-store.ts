@@ -50,7 +50,7 @@ export function scopeStore(store: JobStore, access: Access): JobStore {
     listLineage: async (args) =>
       allowed(args.root.projectUid)
         ? store.listLineage(args)
-        : { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 },
+        : { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0, ...(args.withRoot ? { root: null } : {}) },
     findSubgraph: async (args) => (allowed(args.root.projectUid) ? store.findSubgraph(args) : undefined),
     findLineageUids: async (root, walk) => (allowed(root.projectUid) ? store.findLineageUids(root, walk) : new Set()),
     findProjects: async (uids) => {

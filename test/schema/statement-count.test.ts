@@ -86,4 +86,44 @@ describe.each(STORES)('SQL statements per page on %s', (kind) => {
       edges.map(({ node }) => ({ node: { uid: node.uid, a: node.parents.map((p) => ({ uid: p.uid })), b: node.parents.map((p) => ({ status: p.status })), children: node.children } })),
     );
   });
+  const WALK = (extra: string, args = 'maxDepth: 3, first: 100') => `query ($uid: String!, $after: String) { job(projectUid: "P1", uid: $uid) { ${extra}
+    descendants(${args}, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { depth node { uid status } } } } }`;
+
+  it.skipIf(!storeAvailable(kind))('reads a job and its walk in one statement when nothing else of the job is asked, answering as two would', async () => {
+    for (const uid of ['J2', 'J5', 'J40']) {
+      const together = await post(WALK('uid projectUid __typename'), { uid });
+      expect(together.names).toEqual(['listLineagePageWithRoot']);
+      // Asking for the title reads the job first, then walks: the answer is the same.
+      const apart = await post(WALK('uid projectUid __typename title'), { uid });
+      expect(apart.names).toEqual(['findJobColumns', 'listLineagePage']);
+      const { title, ...rest } = apart.data.job;
+      expect(typeof title).toBe('string');
+      expect(together.data.job).toEqual(rest);
+    }
+    const walked = await post(WALK(''), { uid: 'J2' });
+    expect(walked.data.job.descendants.edges.length).toBeGreaterThan(3);
+  });
+
+  it.skipIf(!storeAvailable(kind))('keeps the answers of the shortcut at its edges: a missing job, the page past the end, an unbounded walk, a refused depth', async () => {
+    const missing = await post(WALK('uid'), { uid: 'J9999' });
+    expect(missing.data.job).toBeNull();
+    expect(missing.names).toEqual(['listLineagePageWithRoot']);
+    // Past the last page the walk's count is not known from its rows: the page is read as it always was.
+    const pageOf = (after?: string) => post(WALK('uid', 'maxDepth: 3, first: 2'), { uid: 'J2', after });
+    let page = await pageOf();
+    const total = page.data.job.descendants.totalCount as number;
+    while (page.data.job.descendants.pageInfo.hasNextPage) page = await pageOf(page.data.job.descendants.pageInfo.endCursor);
+    const past = await pageOf(page.data.job.descendants.pageInfo.endCursor);
+    expect(total).toBeGreaterThan(3);
+    expect(past.data.job).toEqual({ uid: 'J2', descendants: { totalCount: total, pageInfo: { endCursor: null, hasNextPage: false }, edges: [] } });
+    // Unbounded: no one-statement walk, but the same root and page.
+    const unbounded = await post(WALK('uid', 'first: 100'), { uid: 'J2' });
+    const unboundedApart = await post(WALK('uid title', 'first: 100'), { uid: 'J2' });
+    expect(unbounded.data.job.descendants).toEqual(unboundedApart.data.job.descendants);
+    // A refused depth is reported at the walk, as without the shortcut.
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: WALK('uid', 'maxDepth: 0'), variables: { uid: 'J2' } }) });
+    const body = (await response.json()) as { data: { job: unknown }; errors: { path: unknown[]; extensions: { code: string } }[] };
+    expect(body.data.job).toBeNull();
+    expect(body.errors.map((e) => [e.path, e.extensions.code])).toEqual([[['job', 'descendants'], 'BAD_USER_INPUT']]);
+  });
 });
