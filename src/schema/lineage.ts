@@ -7,8 +7,8 @@ import type { Context } from './context.js';
 import { uidInput } from './input-checks.js';
 import { JobFilterInput } from './job-filter.js';
 import { JobRef } from './job.js';
-import { jobReadOptions } from './selection.js';
-import { checkDepth, walkRequest } from './walk-ahead.js';
+import { jobReadOptions, pageLookAhead } from './selection.js';
+import { checkDepth, walkRequest, walkTotal } from './walk-ahead.js';
 
 /** Largest `limit` of the `lineage` field (the `maxLineageNodes` limit of server/limits.ts). */
 export const MAX_LINEAGE_NODES = 10_000;
@@ -86,14 +86,14 @@ function lineageField(walk: LineageWalk) {
         },
         resolve: async (job, args, ctx, info) => {
           const read = jobReadOptions(info);
-          const request = walkRequest({ projectUid: job.project_uid, uid: job.uid }, walk, args, read);
+          const request = walkRequest({ projectUid: job.project_uid, uid: job.uid }, walk, args, read, pageLookAhead(info).totalCount);
           // Read with the root when the root was asked for nothing else (walk-ahead.ts).
           const page = ctx.loaders.takeWalk(job, String(info.path.key), read) ?? (await ctx.store.listLineage(request));
           ctx.loaders.primeJobs(
             page.edges.map((e) => e.node),
             read,
           );
-          return toConnection(page, page.totalCount);
+          return toConnection(page, walkTotal(ctx, request, page));
         },
       },
       LineageConnectionRef,

@@ -233,6 +233,8 @@ export interface WalkAhead {
   nodes: FieldNode[];
   /** What the walk's jobs are read for. */
   read: JobRead;
+  /** Its `totalCount` is selected. */
+  totalCount: boolean;
 }
 
 /**
@@ -263,7 +265,9 @@ export function onlyWalkOf(info: GraphQLResolveInfo): WalkAhead | undefined {
     const walk = nodes[0]!.name.value as WalkAhead['walk'];
     // One response name is one field: the same walk (and arguments) in every node, or the document is invalid.
     const connection = getNamedType((job as GraphQLObjectType).getFields()[walk]!.type);
-    found = { walk, responseName, nodes, read: jobReadOfNodes(info, connection, nodes) };
+    const selected: Found = { totalCount: false, parents: new Map(), children: new Map() };
+    for (const field of nodes) if (field.selectionSet) walkConnection(info, connection, field.selectionSet, selected);
+    found = { walk, responseName, nodes, read: jobReadOfNodes(info, connection, nodes), totalCount: selected.totalCount };
   }
   walkCache.set(node, found);
   return found;

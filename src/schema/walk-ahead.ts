@@ -7,7 +7,8 @@
 import { type GraphQLObjectType, type GraphQLResolveInfo, getArgumentValues } from 'graphql';
 import { BadInputError } from '../model/errors.js';
 import type { Job } from '../model/job.js';
-import type { JobKey, JobReadOptions, JobStore, LineageWalk } from '../store/job-store.js';
+import type { JobKey, JobReadOptions, JobStore, LineagePage, LineageWalk } from '../store/job-store.js';
+import type { LazyCount } from './builder.js';
 import type { Context } from './context.js';
 import { toStoreFilter } from './job-filter.js';
 import { onlyWalkOf, readOptionsOf } from './selection.js';
@@ -24,11 +25,16 @@ export function checkDepth(maxDepth: number | null | undefined) {
   if (maxDepth != null && maxDepth < 1) throw new BadInputError(`\`maxDepth\` must be at least 1; got ${maxDepth}.`);
 }
 
-/** The store's request for a walk from `root`, as its field's arguments say. @throws BadInputError for a bad depth or filter */
-export function walkRequest(root: JobKey, walk: LineageWalk, args: WalkArgs, read: JobReadOptions): Parameters<JobStore['listLineage']>[0] {
+/**
+ * The store's request for a walk from `root`, as its field's arguments say;
+ * the total is counted only when `countTotal` (its selection asks for it).
+ * @throws BadInputError for a bad depth or filter
+ */
+export function walkRequest(root: JobKey, walk: LineageWalk, args: WalkArgs, read: JobReadOptions, countTotal: boolean): Parameters<JobStore['listLineage']>[0] {
   checkDepth(args.maxDepth);
   return {
     ...read,
+    countTotal,
     root,
     walk,
     maxDepth: args.maxDepth,
@@ -45,6 +51,11 @@ export function walkRequest(root: JobKey, walk: LineageWalk, args: WalkArgs, rea
  * walk's arguments are refused: the job is then looked up as usual, and the
  * walk's resolver reports the refusal at its own path.
  */
+/** A walk's total: counted with the page when its selection asked for it, else (never, as selections go) on its own. */
+export function walkTotal(ctx: Context, request: Parameters<JobStore['listLineage']>[0], page: LineagePage): LazyCount {
+  return page.totalCount ?? (async () => (await ctx.store.listLineage({ ...request, countTotal: true })).totalCount!);
+}
+
 export async function jobWithItsWalk(ctx: Context, key: JobKey, info: GraphQLResolveInfo): Promise<Job | null | undefined> {
   const ahead = onlyWalkOf(info);
   if (!ahead) return undefined;
@@ -52,7 +63,7 @@ export async function jobWithItsWalk(ctx: Context, key: JobKey, info: GraphQLRes
   const read = readOptionsOf(ahead.read);
   let request: Parameters<JobStore['listLineage']>[0];
   try {
-    request = walkRequest(key, ahead.walk, getArgumentValues(field, ahead.nodes[0]!, info.variableValues) as WalkArgs, read);
+    request = walkRequest(key, ahead.walk, getArgumentValues(field, ahead.nodes[0]!, info.variableValues) as WalkArgs, read, ahead.totalCount);
   } catch {
     return undefined;
   }

@@ -99,8 +99,8 @@ export interface LineagePage {
   edges: LineageEdgeItem[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  /** Matching jobs within the depth bound, ignoring paging. */
-  totalCount: number;
+  /** Matching jobs within the depth bound, ignoring paging; undefined when `countTotal` was false. */
+  totalCount?: number;
   /** With `withRoot`: the root job (its key columns at least), or null when it does not exist. */
   root?: Job | null;
 }
@@ -212,6 +212,8 @@ export interface JobStore {
     page: { first: number; after?: string | null };
     /** Also read the root (in the walk's statement where it can): for `job(…) { descendants }`, which asks nothing else of it. */
     withRoot?: boolean;
+    /** Count the matching jobs (`totalCount`); false when nobody asked, which spares a bounded walk its count. @default true */
+    countTotal?: boolean;
   } & JobReadOptions): Promise<LineagePage>;
   /** The sub-graph around `root`, or undefined when the root does not exist. */
   findSubgraph(args: { root: JobKey; direction: SubgraphDirection; maxDepth?: number | null; limit: number } & JobReadOptions): Promise<Subgraph | undefined>;

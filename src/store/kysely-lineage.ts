@@ -142,8 +142,18 @@ async function boundedLineagePage(
   const read = (alias: string) =>
     columns ? sql.join(columns.map((c) => sql.ref(`${alias}.${c}`))) : sql`${sql.ref(`${alias}.uid`)}, ${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.doc`)}`;
   const cut = after ? sql`and (m.m_depth > ${after[0]} or (m.m_depth = ${after[0]} and m.m_num > ${after[1]}))` : sql``;
-  const page = sql`select m.m_depth, m.m_num, m.m_total, ${read('j')} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
+  const cutUncounted = after ? sql`and (found.found_depth > ${after[0]} or (found.found_depth = ${after[0]} and jobs.uid_num > ${after[1]}))` : sql``;
+  // Columns without a count: the walked jobs are read once, and their page cut at once. Otherwise the matching jobs
+  // are counted first (a window over all of them) and only the page's rows are joined again for their columns (or
+  // documents, which SQLite would otherwise read for every walked job).
+  const counted = !(columns && args.countTotal === false);
+  const page = counted
+    ? sql`select m.m_depth, m.m_num, m.m_total, ${read('j')} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
   order by m.m_depth, m.m_num
+  limit ${sql.lit(size + 1)}`
+    : sql`select found.found_depth as m_depth, jobs.uid_num as m_num, null as m_total, ${read('jobs')}
+    from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter} ${cutUncounted}
+  order by 1, 2
   limit ${sql.lit(size + 1)}`;
   // The root's row: the page's columns, but never its document (`withRoot` is asked when nothing else of the root is).
   const withRoot = sql`select 0 as m_depth, r.uid_num as m_num, null as m_total, ${columns ? read('r') : sql`r.uid, r.status, null`} from jobs r where r.project_uid = ${root.projectUid} and r.uid = ${root.uid}
@@ -156,10 +166,14 @@ async function boundedLineagePage(
     select e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.walk_uid
   ), found as (
     select walk_uid, min(walk_depth) as found_depth from walk where walk_uid <> ${root.uid} group by walk_uid
-  ), matched as (
+  )${
+    counted
+      ? sql`, matched as (
     select found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
     from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter}
-  )
+  )`
+      : sql``
+  }
   ${args.withRoot ? withRoot : page}`.execute(db);
   let rootJob: Job | null | undefined;
   if (args.withRoot) {
@@ -167,7 +181,8 @@ async function boundedLineagePage(
     rootJob = first && Number(first.m_depth) === 0 ? rowToJob({ ...first, project_uid: root.projectUid, doc: null }) : null;
     if (rootJob) rows.shift();
   }
-  if (rows.length === 0 && after) return { root: rootJob };
+  // An empty page past `after` carries no count: the caller counts another way (only when a count is wanted).
+  if (rows.length === 0 && after && counted) return { root: rootJob };
   const more = rows.length > size;
   return {
     page: {
@@ -179,7 +194,7 @@ async function boundedLineagePage(
       }),
       hasNextPage: more,
       hasPreviousPage: after != null,
-      totalCount: rows.length === 0 ? 0 : Number(rows[0]!.m_total),
+      totalCount: !counted ? undefined : rows.length === 0 ? 0 : Number(rows[0]!.m_total),
     },
     root: rootJob,
   };

@@ -126,4 +126,21 @@ describe.each(STORES)('SQL statements per page on %s', (kind) => {
     expect(body.data.job).toBeNull();
     expect(body.errors.map((e) => [e.path, e.extensions.code])).toEqual([[['job', 'descendants'], 'BAD_USER_INPUT']]);
   });
+  it.skipIf(!storeAvailable(kind))('pages a walk alike whether or not its total is asked, filtered or not', async () => {
+    for (const filter of ['', 'filter: { status: [COMPLETED] }']) {
+      const all = await post(`{ job(projectUid: "P1", uid: "J2") { descendants(maxDepth: 4, first: 100 ${filter}) { totalCount edges { depth node { uid } } } } }`);
+      const expected = all.data.job.descendants.edges as unknown[];
+      expect(expected.length).toBe(all.data.job.descendants.totalCount);
+      expect(expected.length).toBeGreaterThan(3);
+      const walked: unknown[] = [];
+      let after: string | null = null;
+      do {
+        const page = await post(`query ($after: String) { job(projectUid: "P1", uid: "J2") { descendants(maxDepth: 4, first: 3, after: $after ${filter}) {
+          pageInfo { hasNextPage endCursor } edges { depth node { uid } } } } }`, { after });
+        walked.push(...page.data.job.descendants.edges);
+        after = page.data.job.descendants.pageInfo.hasNextPage ? page.data.job.descendants.pageInfo.endCursor : null;
+      } while (after);
+      expect(walked).toEqual(expected);
+    }
+  });
 });
