@@ -233,7 +233,7 @@ export async function resolveJobConnection(
   ctx.loaders.primeJobs(nodes, read);
   for (const side of ['parents', 'children'] as const) {
     const lists = page.neighbours?.[side];
-    if (lists) ctx.loaders.primeNeighbours(side, { columnsOnly: ahead.neighbours[side] }, nodes, lists);
+    if (lists) ctx.loaders.keepNeighbours(side, { columnsOnly: ahead.neighbours[side] }, nodes, lists);
   }
   return toConnection(page, page.totalCount ?? (() => ctx.store.countJobs(filter)));
 }

@@ -105,12 +105,18 @@ builder.objectFields(JobRef, (t) => ({
   parents: t.field({
     type: [JobRef],
     description: 'Jobs whose outputs feed this job, by uid.',
-    resolve: (job, _args, ctx, info) => ctx.loaders.parents(jobReadOptions(info)).load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => {
+      const read = jobReadOptions(info);
+      return ctx.loaders.keptNeighbours(job, 'parents', read) ?? ctx.loaders.parents(read).load(keyOfJob(job));
+    },
   }),
   children: t.field({
     type: [JobRef],
     description: "Jobs fed by this job's outputs, by uid.",
-    resolve: (job, _args, ctx, info) => ctx.loaders.children(jobReadOptions(info)).load(keyOfJob(job)),
+    resolve: (job, _args, ctx, info) => {
+      const read = jobReadOptions(info);
+      return ctx.loaders.keptNeighbours(job, 'children', read) ?? ctx.loaders.children(read).load(keyOfJob(job));
+    },
   }),
   ancestors: lineageField('ancestors')(t),
   descendants: lineageField('descendants')(t),

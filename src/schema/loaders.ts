@@ -60,6 +60,7 @@ export function createLoaders(store: JobStore) {
     for (const loader of jobReads.values()) loader.clear(key);
     jobs().prime(key, job);
   };
+  const keptNeighbours = new WeakMap<Job, { parents?: { read: string; list: Job[] }; children?: { read: string; list: Job[] } }>();
   // Walks read with their root (schema/walk-ahead.ts), by root job and response name, until their resolver takes them.
   const walks = new WeakMap<Job, Map<string, { read: string; page: LineagePage }>>();
   const project = new DataLoader<string, Project | null>(async (uids) => (await store.findProjects(uids)).map((p) => p ?? null));
@@ -77,13 +78,23 @@ export function createLoaders(store: JobStore) {
     jobs,
     primeJobs,
     replaceJob,
-    /** Puts the neighbour lists a page read (aligned with `jobs`) where the `side` loader of `options` finds them. */
-    primeNeighbours(side: NeighbourKey['side'], options: JobReadOptions, jobs: readonly Job[], lists: readonly Job[][]) {
-      const loader = neighbours(options);
+    /**
+     * Keeps the neighbour lists a page read with its jobs (aligned with `jobs`) for their resolvers: a list
+     * handed over as it is, not through a loader, costs no key, no promise and no batch.
+     */
+    keepNeighbours(side: NeighbourKey['side'], options: JobReadOptions, jobs: readonly Job[], lists: readonly Job[][]) {
+      const read = readKey(options);
       jobs.forEach((job, i) => {
-        loader.prime({ projectUid: job.project_uid, uid: job.uid, side }, lists[i]!);
+        let kept = keptNeighbours.get(job);
+        if (!kept) keptNeighbours.set(job, (kept = {}));
+        kept[side] = { read, list: lists[i]! };
         primeJobs(lists[i]!, options);
       });
+    },
+    /** The `side` of `job` a page read with it (see keepNeighbours), if read as `options` says. */
+    keptNeighbours(job: Job, side: NeighbourKey['side'], options: JobReadOptions): Job[] | undefined {
+      const kept = keptNeighbours.get(job)?.[side];
+      return kept && kept.read === readKey(options) ? kept.list : undefined;
     },
     /** Keeps a walk's page, read with its root `job`, for the walk's resolver under `responseName`. */
     keepWalk(job: Job, responseName: string, options: JobReadOptions, page: LineagePage) {
@@ -111,8 +122,16 @@ export function createLoaders(store: JobStore) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-function readKey({ columnsOnly }: JobReadOptions): string {
-  return columnsOnly === true ? '*' : Array.isArray(columnsOnly) ? columnsOnly.join(',') : 'document';
+const readKeys = new WeakMap<JobReadOptions, string>();
+
+/** The key of a way of reading; worked out once per options object (the schema's are made once per field, see selection.ts). */
+function readKey(options: JobReadOptions): string {
+  let key = readKeys.get(options);
+  if (key === undefined) {
+    const { columnsOnly } = options;
+    readKeys.set(options, (key = columnsOnly === true ? '*' : Array.isArray(columnsOnly) ? columnsOnly.join(',') : 'document'));
+  }
+  return key;
 }
 
 function loaderFor<L>(loaders: Map<string, L>, options: JobReadOptions, make: () => L): L {

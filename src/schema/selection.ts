@@ -86,9 +86,13 @@ function jobReadOfNodes(info: Pick<GraphQLResolveInfo, 'schema' | 'fragments'>, 
   return readsDocument ? DOCUMENT : { document: false, columns: [...columns].sort() };
 }
 
-/** The store's read options for a {@link JobRead}. */
+const readOptions = new WeakMap<JobRead, JobReadOptions>();
+
+/** The store's read options for a {@link JobRead}: one object per read, so that loaders key it once. */
 export function readOptionsOf(read: JobRead): JobReadOptions {
-  return read.document ? {} : { columnsOnly: read.columns };
+  let options = readOptions.get(read);
+  if (!options) readOptions.set(read, (options = read.document ? {} : { columnsOnly: read.columns }));
+  return options;
 }
 
 /** {@link jobReadOf} as the store's read options. */

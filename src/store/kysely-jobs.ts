@@ -8,7 +8,7 @@ import { type SortKey, type SortableRow, jobFilterExpression, jobSortKeys, keyse
 import { chunk, groupByProject, keyOf } from './job-rows.js';
 import type { JobFilter, JobKey, JobPage, JobReadOptions, JobStore } from './job-store.js';
 import { type Dialect, LOOKUP_CHUNK, columnsToRead, named, resolvePage } from './kysely-shared.js';
-import { pageExtraSelections, takePageExtras } from './page-extras.js';
+import { pageExtraSelections, readPageExtras } from './page-extras.js';
 
 /** What a page is sorted and cut on before its documents are joined. */
 const PAGE_KEY_COLUMNS = ['project_uid', 'uid', 'created_at', 'updated_at', 'priority', 'status', 'title', 'type', 'project_uid_num', 'uid_num'] as const;
@@ -63,32 +63,33 @@ export async function listJobs(db: Kysely<Database>, dialect: Dialect, { filter,
   for (const key of ordering) narrow = narrow.orderBy(key.expression as never, key.direction);
   // Parents, children and the total, when asked, come in the same statement (page-extras.ts).
   const extra = pageExtraSelections(dialect, extras, filter);
-  const rows: (SortableRow & { doc: unknown })[] = asked
-    ? extra.length === 0
-      ? (await narrow.limit(sql.lit(size + 1)).modifyEnd(named('listJobColumns')).execute()).map((row) => ({ ...row, doc: null }))
-      : (
-          await db
-            .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
-            .selectAll('k')
-            .select(extra as never)
-            .modifyEnd(named('listJobColumnsWithExtras'))
-            .execute()
-        ).map((row) => ({ ...(row as SortableRow), doc: null }))
-    : await db
-        .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
-        .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
-        .selectAll('k')
-        .select('j.doc')
-        .select(extra as never)
-        .modifyEnd(named(extra.length === 0 ? 'listJobs' : 'listJobsWithExtras'))
-        .execute();
+  const rows = (
+    asked
+      ? await (extra.length === 0
+          ? narrow.limit(sql.lit(size + 1)).modifyEnd(named('listJobColumns'))
+          : db
+              .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
+              .selectAll('k')
+              .select(extra as never)
+              .modifyEnd(named('listJobColumnsWithExtras'))
+        ).execute()
+      : await db
+          .selectFrom(narrow.limit(sql.lit(size + 1)).as('k'))
+          .innerJoin('jobs as j', (join) => join.onRef('j.project_uid', '=', 'k.project_uid').onRef('j.uid', '=', 'k.uid'))
+          .selectAll('k')
+          .select('j.doc')
+          .select(extra as never)
+          .modifyEnd(named(extra.length === 0 ? 'listJobs' : 'listJobsWithExtras'))
+          .execute()
+  ) as unknown as (SortableRow & { doc: unknown })[];
+  // Read without documents: the rows become column-only jobs (set in place; a copy per row showed in profiles).
+  if (asked) for (const row of rows) row.doc = null;
   rows.sort(compareBy(keys));
   const more = rows.length > size;
   const pageRows = rows.slice(0, size);
   if (backward) pageRows.reverse();
   return {
-    // Taken before the rows become jobs: the extras are not columns of the job.
-    ...takePageExtras(extras, pageRows as unknown as Record<string, unknown>[]),
+    ...readPageExtras(extras, pageRows as unknown as Record<string, unknown>[]),
     edges: pageRows.map((row) => new PageEdge(rowToJob(row as { doc: unknown }), sort.id, () => sort.keys.map((k) => k.valueOf(row)))),
     hasNextPage: backward ? cursor != null : more,
     hasPreviousPage: backward ? more : cursor != null,

@@ -121,7 +121,10 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
  * root's own row comes in the same statement (depth 0, which no walked job
  * has) with its key columns: `job(…) { descendants }` is then one round trip.
  * No page when the page past `after` is empty, which leaves the count
- * unknown. `cross join` keeps SQLite's join order (walked jobs first, then
+ * unknown. The walk carries its project from the seed instead of comparing
+ * each step with a parameter: PostgreSQL then estimates the prepared
+ * statement's generic plan as it does a custom one, keeps it, and stops
+ * planning the walk on every run (0.3 ms of its 1.0 ms round trip). `cross join` keeps SQLite's join order (walked jobs first, then
  * each job by key): left to itself it scanned the project's jobs and probed
  * the walk (0.77 ms instead of 0.32 ms for 63 descendants).
  */
@@ -137,7 +140,7 @@ async function boundedLineagePage(
   const columns = columnsToRead(args);
   const [from, to] = walk === 'descendants' ? [sql.raw('parent_uid'), sql.raw('child_uid')] : [sql.raw('child_uid'), sql.raw('parent_uid')];
   // PostgreSQL types a bare parameter in the recursive statement's seed only from a cast, and the uid columns are `collate "C"`.
-  const seed = dialect === 'postgres' ? sql`cast(${root.uid} as text) collate "C"` : sql`${root.uid}`;
+  const param = (value: string) => (dialect === 'postgres' ? sql`cast(${value} as text) collate "C"` : sql`${value}`);
   const filter = jobFilterExpression(expressionBuilder<Database, 'jobs'>(), args.filter);
   const read = (alias: string) =>
     columns ? sql.join(columns.map((c) => sql.ref(`${alias}.${c}`))) : sql`${sql.ref(`${alias}.uid`)}, ${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.doc`)}`;
@@ -148,11 +151,11 @@ async function boundedLineagePage(
   // documents, which SQLite would otherwise read for every walked job).
   const counted = !(columns && args.countTotal === false);
   const page = counted
-    ? sql`select m.m_depth, m.m_num, m.m_total, ${read('j')} from matched m cross join jobs j where j.project_uid = ${root.projectUid} and j.uid = m.m_uid ${cut}
+    ? sql`select m.m_depth, m.m_num, m.m_total, ${read('j')} from matched m cross join jobs j where j.project_uid = m.m_project and j.uid = m.m_uid ${cut}
   order by m.m_depth, m.m_num
   limit ${sql.lit(size + 1)}`
     : sql`select found.found_depth as m_depth, jobs.uid_num as m_num, null as m_total, ${read('jobs')}
-    from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter} ${cutUncounted}
+    from found cross join jobs where jobs.project_uid = found.walk_project and jobs.uid = found.walk_uid and ${filter} ${cutUncounted}
   order by 1, 2
   limit ${sql.lit(size + 1)}`;
   // The root's row: the page's columns, but never its document (`withRoot` is asked when nothing else of the root is).
@@ -160,17 +163,17 @@ async function boundedLineagePage(
   union all
   select * from (${page}) page
   order by 1, 2`;
-  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* ${sql.raw(args.withRoot ? 'listLineagePageWithRoot' : 'listLineagePage')} */ with recursive walk(walk_uid, walk_depth) as (
-    select ${seed}, 0
+  const { rows } = await sql<{ m_depth: number | string; m_num: number | string; m_total: number | string; doc: string | null }>`/* ${sql.raw(args.withRoot ? 'listLineagePageWithRoot' : 'listLineagePage')} */ with recursive walk(walk_project, walk_uid, walk_depth) as (
+    select ${param(root.projectUid)}, ${param(root.uid)}, 0
     union
-    select e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = ${root.projectUid} and e.${from} = w.walk_uid
+    select e.project_uid, e.${to}, w.walk_depth + 1 from walk w cross join job_edges e where w.walk_depth < ${args.maxDepth} and e.project_uid = w.walk_project and e.${from} = w.walk_uid
   ), found as (
-    select walk_uid, min(walk_depth) as found_depth from walk where walk_uid <> ${root.uid} group by walk_uid
+    select walk_project, walk_uid, min(walk_depth) as found_depth from walk where walk_uid <> ${root.uid} group by walk_project, walk_uid
   )${
     counted
       ? sql`, matched as (
-    select found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
-    from found cross join jobs where jobs.project_uid = ${root.projectUid} and jobs.uid = found.walk_uid and ${filter}
+    select found.walk_project as m_project, found.walk_uid as m_uid, found.found_depth as m_depth, jobs.uid_num as m_num, count(*) over () as m_total
+    from found cross join jobs where jobs.project_uid = found.walk_project and jobs.uid = found.walk_uid and ${filter}
   )`
       : sql``
   }
