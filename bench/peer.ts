@@ -381,7 +381,7 @@ export async function runPeer(ctx: BenchContext, dataset: Dataset): Promise<Scen
     method:
       `the same two questions to jobgraph on ${db}, PostGraphile v4 (4.14.1, simplify-inflector, many-to-many; bench/peer/) on PostgreSQL over an idiomatic copy of the dataset ` +
       `(schema ${peer.schema}: project, job with scalar columns and the document as jsonb, job_edge; ${peer.jobs.toLocaleString('en-US')} jobs, ${peer.edges.toLocaleString('en-US')} edges${peer.cached ? ', reused' : `, built in ${peer.seconds.toFixed(0)} s`}), ` +
-      `and the floor (hand-written SQL reading only the answer's columns + JSON.stringify over node:http, bench/sql-floor.ts, on ${db}); each in its own process, answers normalised and checked equal. ` +
+      `and the floor (hand-written SQL reading only the answer's columns + JSON.stringify over node:http, bench/sql-floor.ts, on ${db}); each in its own process, answers normalised and checked equal. Every PostgreSQL table measured is vacuumed and analysed first (VACUUM (ANALYZE)), as autovacuum leaves a database in its steady state. ` +
       `Page: \`jobs(first: ${PAGE_SIZE})\` of one project by uid (rotating over ${projects}) with totalCount, uid status title type createdAt, parents and children (${pageShape}). ` +
       `Descendants: \`descendants(maxDepth: ${DEPTH}, first: ${PAGE_SIZE})\` against PostGraphile's \`children\` nested ${DEPTH} deep (${descendantsShape}). ` +
       `autocannon, ${loadConnections} connections, ${rounds} rounds of ${runSeconds} s per server alternating after a 2 s warm-up (mean req/s, median of the runs' percentiles). ` +

@@ -43,6 +43,8 @@ interface NeighbourRow {
 
 const BRIEF = 'uid, status';
 const FULL = 'uid, status, title, type, created_at';
+// `cross join` keeps SQLite's join order (walked jobs first, then each by key); with a plain join it may scan the
+// project's jobs and probe the walk instead, 2-3 times slower. PostgreSQL plans both spellings alike.
 const DESCENDANTS_SQL = (p: (n: number) => string) => `
 with recursive walk(uid, depth) as (
   select child_uid, 1 from job_edges where project_uid = ${p(1)} and parent_uid = ${p(2)}
@@ -51,8 +53,8 @@ with recursive walk(uid, depth) as (
   where e.project_uid = ${p(1)} and e.parent_uid = w.uid and w.depth < ${p(3)}
 )
 select j.uid, j.status, min(w.depth) as depth
-from walk w join jobs j on j.project_uid = ${p(1)} and j.uid = w.uid
-where j.deleted = 0
+from walk w cross join jobs j
+where j.project_uid = ${p(1)} and j.uid = w.uid and j.deleted = 0
 group by j.uid, j.uid_num, j.status
 order by depth, j.uid_num
 limit ${p(4)}`;

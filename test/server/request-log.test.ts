@@ -70,7 +70,8 @@ describe('request ids and the request log', () => {
     expect(failed.headers.get('x-request-id')).toBe('over-1');
     expect(linesOf('over-1')).toEqual([expect.objectContaining({ operation: 'Over', outcome: 'error', errors: ['PAGE_SIZE_EXCEEDED'] })]);
 
-    const broken = await post('query Count { jobs(first: 1) { totalCount } }', { 'x-request-id': 'broken-1' });
+    // A page that lists nothing carries no total: it is counted on its own, and that count fails.
+    const broken = await post('query Count { jobs(first: 1, filter: { projectUid: "P404" }) { totalCount } }', { 'x-request-id': 'broken-1' });
     expect(((await broken.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe('Unexpected error.');
     const logged = linesOf('broken-1');
     expect(logged.find((l) => l.level === 50), 'the unexpected error, at error level').toMatchObject({ err: expect.objectContaining({ message: expect.stringContaining('count exploded') }) });
