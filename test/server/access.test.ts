@@ -95,6 +95,14 @@ describe('per-project access through every path', () => {
         }
         const ancestry = expectData(await executeWith(server.url, headers, JobAncestryDocument, { projectUid: project, uid: job.uid, up: false, first: 5 })).job;
         expect(ancestry !== null).toBe(mine);
+        // A job asked for nothing but one walk is read with the walk, in one statement: the same answer.
+        const walkOnly = await fetch(server.url, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ job(projectUid: "${project}", uid: "${job.uid}") { uid descendants(maxDepth: 3, first: 5) { totalCount } } }` }),
+        });
+        const walked = ((await walkOnly.json()) as { data: { job: { uid: string } | null } }).data.job;
+        expect(walked !== null).toBe(mine);
       });
 
       it(`${who} on ${project}: every write path succeeds only when granted and otherwise changes nothing`, async () => {
