@@ -88,7 +88,7 @@ function lineageField(walk: LineageWalk) {
           const read = jobReadOptions(info);
           const request = walkRequest({ projectUid: job.project_uid, uid: job.uid }, walk, args, read, pageLookAhead(info).totalCount);
           // Read with the root when the root was asked for nothing else (walk-ahead.ts).
-          const page = ctx.loaders.takeWalk(job, String(info.path.key), read) ?? (await ctx.store.listLineage(request));
+          const page = ctx.loaders.keptWalk(job, String(info.path.key), read) ?? (await ctx.store.listLineage(request));
           ctx.loaders.primeJobs(
             page.edges.map((e) => e.node),
             read,
@@ -99,7 +99,6 @@ function lineageField(walk: LineageWalk) {
       LineageConnectionRef,
     );
 }
-
 
 builder.objectFields(JobRef, (t) => ({
   parents: t.field({

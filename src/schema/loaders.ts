@@ -60,9 +60,15 @@ export function createLoaders(store: JobStore) {
     for (const loader of jobReads.values()) loader.clear(key);
     jobs().prime(key, job);
   };
-  const keptNeighbours = new WeakMap<Job, { parents?: { read: string; list: Job[] }; children?: { read: string; list: Job[] } }>();
-  // Walks read with their root (schema/walk-ahead.ts), by root job and response name, until their resolver takes them.
-  const walks = new WeakMap<Job, Map<string, { read: string; page: LineagePage }>>();
+  // What a statement read together with a job for one of its fields (a page's parents and children, a walk read with
+  // its root), by job, then field and way of reading: the field's resolver takes it as it is, with no key, promise or batch.
+  const readWithJob = new WeakMap<Job, Map<string, unknown>>();
+  const keepWithJob = (job: Job, field: string, options: JobReadOptions, value: unknown) => {
+    let kept = readWithJob.get(job);
+    if (!kept) readWithJob.set(job, (kept = new Map()));
+    kept.set(`${field}\n${readKey(options)}`, value);
+  };
+  const keptWithJob = <T>(job: Job, field: string, options: JobReadOptions) => readWithJob.get(job)?.get(`${field}\n${readKey(options)}`) as T | undefined;
   const project = new DataLoader<string, Project | null>(async (uids) => (await store.findProjects(uids)).map((p) => p ?? null));
   const workspace = new DataLoader<WorkspaceKey, Workspace | null, string>(
     async (keys) => (await store.findWorkspaces(keys)).map((w) => w ?? null),
@@ -78,37 +84,19 @@ export function createLoaders(store: JobStore) {
     jobs,
     primeJobs,
     replaceJob,
-    /**
-     * Keeps the neighbour lists a page read with its jobs (aligned with `jobs`) for their resolvers: a list
-     * handed over as it is, not through a loader, costs no key, no promise and no batch.
-     */
+    /** Keeps the neighbour lists a page read with its jobs (aligned with `jobs`) for their `side` resolvers. */
     keepNeighbours(side: NeighbourKey['side'], options: JobReadOptions, jobs: readonly Job[], lists: readonly Job[][]) {
-      const read = readKey(options);
       jobs.forEach((job, i) => {
-        let kept = keptNeighbours.get(job);
-        if (!kept) keptNeighbours.set(job, (kept = {}));
-        kept[side] = { read, list: lists[i]! };
+        keepWithJob(job, side, options, lists[i]!);
         primeJobs(lists[i]!, options);
       });
     },
     /** The `side` of `job` a page read with it (see keepNeighbours), if read as `options` says. */
-    keptNeighbours(job: Job, side: NeighbourKey['side'], options: JobReadOptions): Job[] | undefined {
-      const kept = keptNeighbours.get(job)?.[side];
-      return kept && kept.read === readKey(options) ? kept.list : undefined;
-    },
+    keptNeighbours: (job: Job, side: NeighbourKey['side'], options: JobReadOptions) => keptWithJob<Job[]>(job, side, options),
     /** Keeps a walk's page, read with its root `job`, for the walk's resolver under `responseName`. */
-    keepWalk(job: Job, responseName: string, options: JobReadOptions, page: LineagePage) {
-      let kept = walks.get(job);
-      if (!kept) walks.set(job, (kept = new Map()));
-      kept.set(responseName, { read: readKey(options), page });
-    },
-    /** The page kept for this walk of `job`, if it was read as `options` says; once. */
-    takeWalk(job: Job, responseName: string, options: JobReadOptions): LineagePage | undefined {
-      const kept = walks.get(job)?.get(responseName);
-      if (!kept || kept.read !== readKey(options)) return undefined;
-      walks.get(job)!.delete(responseName);
-      return kept.page;
-    },
+    keepWalk: (job: Job, responseName: string, options: JobReadOptions, page: LineagePage) => keepWithJob(job, `walk:${responseName}`, options, page),
+    /** The page kept for this walk of `job` (see keepWalk), if it was read as `options` says. */
+    keptWalk: (job: Job, responseName: string, options: JobReadOptions) => keptWithJob<LineagePage>(job, `walk:${responseName}`, options),
     /** Non-deleted parents of jobs, read as `options` says. */
     parents: (options?: JobReadOptions) => sideOf(neighbours(options), 'parents'),
     /** Non-deleted children of jobs, read as `options` says. */

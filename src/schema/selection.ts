@@ -169,9 +169,7 @@ export function pageLookAhead(info: GraphQLResolveInfo): PageLookAhead {
   const node = info.fieldNodes[0]!;
   let known = lookAheadCache.get(node);
   if (known === undefined) {
-    const connection = getNamedType(info.returnType);
-    const found: Found = { totalCount: false, parents: new Map(), children: new Map() };
-    for (const field of info.fieldNodes) if (field.selectionSet) walkConnection(info, connection, field.selectionSet, found);
+    const found = lookIntoConnection(info, info.fieldNodes);
     const neighbours: PageLookAhead['neighbours'] = {};
     for (const side of NEIGHBOUR_FIELDS) {
       const names = found[side];
@@ -188,6 +186,13 @@ export function pageLookAhead(info: GraphQLResolveInfo): PageLookAhead {
 
 const lookAheadCache = new WeakMap<object, PageLookAhead>();
 
+/** What the selections of a connection's (merged) field nodes ask for. */
+function lookIntoConnection(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): Found {
+  const found: Found = { totalCount: false, parents: new Map(), children: new Map() };
+  for (const field of nodes) if (field.selectionSet) walkConnection(info, field.selectionSet, found);
+  return found;
+}
+
 /** Field nodes of `parents` and `children` under the page's nodes, by response name. */
 interface Found {
   totalCount: boolean;
@@ -195,32 +200,40 @@ interface Found {
   children: Map<string, FieldNode[]>;
 }
 
-/** Visits the fields of `selectionSet` on `type`, fragments included (each named fragment once per type). */
-function eachField(info: GraphQLResolveInfo, type: GraphQLNamedType, selectionSet: SelectionSetNode, visit: (field: FieldNode) => void, seen = new Set<string>()) {
+/**
+ * Visits the fields of `selectionSet`, fragments included (each named one
+ * once). Their type conditions are not looked at: on a concrete type, as
+ * here, validation lets through only fragments that apply.
+ */
+function eachField(info: GraphQLResolveInfo, selectionSet: SelectionSetNode, visit: (field: FieldNode) => void, seen = new Set<string>()) {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) visit(selection);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) eachField(info, type, selection.selectionSet, visit, seen);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) eachField(info, selection.selectionSet, visit, seen);
     else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
       const fragment = info.fragments[selection.name.value];
-      if (fragment) eachField(info, type, fragment.selectionSet, visit, seen);
+      if (fragment) eachField(info, fragment.selectionSet, visit, seen);
     }
   }
 }
 
-function walkConnection(info: GraphQLResolveInfo, connection: GraphQLNamedType, selectionSet: SelectionSetNode, found: Found) {
-  eachField(info, connection, selectionSet, (field) => {
+/** Adds `field` to `byName` under its response name (what the executor merges by). */
+function addByResponseName(byName: Map<string, FieldNode[]>, field: FieldNode) {
+  const name = field.alias?.value ?? field.name.value;
+  const nodes = byName.get(name);
+  if (nodes) nodes.push(field);
+  else byName.set(name, [field]);
+}
+
+function walkConnection(info: GraphQLResolveInfo, selectionSet: SelectionSetNode, found: Found) {
+  eachField(info, selectionSet, (field) => {
     if (field.name.value === 'totalCount') found.totalCount = true;
     if (field.name.value !== 'edges' || !field.selectionSet) return;
-    eachField(info, connection, field.selectionSet, (edgeField) => {
+    eachField(info, field.selectionSet, (edgeField) => {
       if (edgeField.name.value !== 'node' || !edgeField.selectionSet) return;
-      eachField(info, connection, edgeField.selectionSet, (jobField) => {
+      eachField(info, edgeField.selectionSet, (jobField) => {
         const side = jobField.name.value;
-        if (side !== 'parents' && side !== 'children') return;
-        const name = jobField.alias?.value ?? side;
-        const nodes = found[side].get(name);
-        if (nodes) nodes.push(jobField);
-        else found[side].set(name, [jobField]);
+        if (side === 'parents' || side === 'children') addByResponseName(found[side], jobField);
       });
     });
   });
@@ -250,17 +263,14 @@ export interface WalkAhead {
 export function onlyWalkOf(info: GraphQLResolveInfo): WalkAhead | undefined {
   const node = info.fieldNodes[0]!;
   if (walkCache.has(node)) return walkCache.get(node);
-  const job = getNamedType(info.returnType);
   const walks = new Map<string, FieldNode[]>();
   let other = false;
   for (const field of info.fieldNodes) {
     if (!field.selectionSet) continue;
-    eachField(info, job, field.selectionSet, (selected) => {
+    eachField(info, field.selectionSet, (selected) => {
       const name = selected.name.value;
-      if (name === 'descendants' || name === 'ancestors') {
-        const responseName = selected.alias?.value ?? name;
-        walks.set(responseName, [...(walks.get(responseName) ?? []), selected]);
-      } else if (!KEY_FIELDS.has(name)) other = true;
+      if (name === 'descendants' || name === 'ancestors') addByResponseName(walks, selected);
+      else if (!KEY_FIELDS.has(name)) other = true;
     });
   }
   let found: WalkAhead | undefined;
@@ -268,10 +278,8 @@ export function onlyWalkOf(info: GraphQLResolveInfo): WalkAhead | undefined {
     const [responseName, nodes] = [...walks][0]!;
     const walk = nodes[0]!.name.value as WalkAhead['walk'];
     // One response name is one field: the same walk (and arguments) in every node, or the document is invalid.
-    const connection = getNamedType((job as GraphQLObjectType).getFields()[walk]!.type);
-    const selected: Found = { totalCount: false, parents: new Map(), children: new Map() };
-    for (const field of nodes) if (field.selectionSet) walkConnection(info, connection, field.selectionSet, selected);
-    found = { walk, responseName, nodes, read: jobReadOfNodes(info, connection, nodes), totalCount: selected.totalCount };
+    const connection = getNamedType((getNamedType(info.returnType) as GraphQLObjectType).getFields()[walk]!.type);
+    found = { walk, responseName, nodes, read: jobReadOfNodes(info, connection, nodes), totalCount: lookIntoConnection(info, nodes).totalCount };
   }
   walkCache.set(node, found);
   return found;

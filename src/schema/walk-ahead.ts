@@ -43,19 +43,19 @@ export function walkRequest(root: JobKey, walk: LineageWalk, args: WalkArgs, rea
   };
 }
 
-/**
- * For a job field whose selection is only the job's key and one walk: the
- * root, read with the walk's page in one statement, the page kept for the
- * walk's resolver (`Loaders.takeWalk`); null when the job does not exist (or
- * may not be seen). Undefined when the selection is anything else, or the
- * walk's arguments are refused: the job is then looked up as usual, and the
- * walk's resolver reports the refusal at its own path.
- */
 /** A walk's total: counted with the page when its selection asked for it, else (never, as selections go) on its own. */
 export function walkTotal(ctx: Context, request: Parameters<JobStore['listLineage']>[0], page: LineagePage): LazyCount {
   return page.totalCount ?? (async () => (await ctx.store.listLineage({ ...request, countTotal: true })).totalCount!);
 }
 
+/**
+ * For a job field whose selection is only the job's key and one walk: the
+ * root, read with the walk's page in one statement, the page kept for the
+ * walk's resolver (`Loaders.keptWalk`); null when the job does not exist (or
+ * may not be seen). Undefined when the selection is anything else, or the
+ * walk's arguments are refused: the job is then looked up as usual, and the
+ * walk's resolver reports the refusal at its own path.
+ */
 export async function jobWithItsWalk(ctx: Context, key: JobKey, info: GraphQLResolveInfo): Promise<Job | null | undefined> {
   const ahead = onlyWalkOf(info);
   if (!ahead) return undefined;

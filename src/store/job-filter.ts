@@ -11,7 +11,7 @@ type JobsEb = ExpressionBuilder<Database, 'jobs'>;
 export function jobFilterExpression(eb: JobsEb, filter: JobFilter | null | undefined): Expression<SqlBool> {
   const f = filter ?? {};
   const and: Expression<SqlBool>[] = [];
-  // A constant, not a parameter: PostgreSQL then plans `deleted = 0` as it is (see kysely-shared.ts `planned`).
+  // A constant, not a parameter: PostgreSQL then plans `deleted = 0` as it is (see the note on constants in kysely-shared.ts).
   if (!f.includeDeleted) and.push(eb('jobs.deleted', '=', eb.lit(0)));
   if (f.projectUid != null) and.push(eb('jobs.project_uid', '=', f.projectUid));
   if (f.projectUids) and.push(f.projectUids.length ? eb('jobs.project_uid', 'in', [...f.projectUids]) : eb.lit(false));

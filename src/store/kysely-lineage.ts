@@ -124,9 +124,10 @@ export async function listLineage(db: Kysely<Database>, dialect: Dialect, args: 
  * unknown. The walk carries its project from the seed instead of comparing
  * each step with a parameter: PostgreSQL then estimates the prepared
  * statement's generic plan as it does a custom one, keeps it, and stops
- * planning the walk on every run (0.3 ms of its 1.0 ms round trip). `cross join` keeps SQLite's join order (walked jobs first, then
- * each job by key): left to itself it scanned the project's jobs and probed
- * the walk (0.77 ms instead of 0.32 ms for 63 descendants).
+ * planning the walk on every run (0.3 ms of its 1.0 ms round trip).
+ * `cross join` keeps SQLite's join order (walked jobs first, then each job by
+ * key): left to itself it scanned the project's jobs and probed the walk
+ * (0.77 ms instead of 0.32 ms for 63 descendants).
  */
 async function boundedLineagePage(
   db: Kysely<Database>,

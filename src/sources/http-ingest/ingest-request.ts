@@ -59,7 +59,6 @@ const SOURCE = 'ingest';
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
 
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The server's Fetch API implementation, whose `Response` the answers are built with. */
@@ -73,7 +72,6 @@ function jsonResponse(fetchAPI: FetchAPI, status: number, body: unknown, headers
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
 }
-
 
 /** UTF-8 text of `bytes`, or undefined when they are not UTF-8 (never U+FFFD in place of a bad sequence). */
 function decodeUtf8(bytes: Uint8Array): string | undefined {
